@@ -1,0 +1,3 @@
+"""perfkg graph building: documents → typed records → RDF."""
+
+__version__ = "0.1.0"

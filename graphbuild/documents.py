@@ -1,0 +1,80 @@
+"""What a family parser fills in for one document, and the conversion of placed rows to records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphbuild.indicators import Resolved
+from graphbuild.records import Diagnostic, Document, Project, TableKind, Target
+from graphbuild.values import parse_number, parse_value
+
+
+@dataclass
+class DocumentParts:
+    """The records of one document as a parser builds them."""
+
+    document: Document
+    projects: list[Project] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def diagnose(
+        self,
+        line: int | None,
+        reason: str,
+        cells: list[str] | None = None,
+        severity: str = "warning",
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.document.document, line, reason, [c for c in (cells or [])], severity)
+        )  # type: ignore[arg-type]
+
+    def report(self, problems: list[tuple[int, str, list[str]]]) -> None:
+        for line, reason, cells in problems:
+            self.diagnose(line, reason, cells)
+
+
+def make_target(
+    document: str, table: TableKind, project: str | None, project_line: int | None, placed: Resolved
+) -> Target:
+    """A target record from a placed row, with its value parsed."""
+    parsed = parse_value(placed.value)
+    extra = placed.extra
+    return Target(
+        document=document,
+        table=table,
+        project=project,
+        period=placed.period,  # type: ignore[arg-type]
+        level1=placed.level1,
+        level2=placed.level2,
+        level3=placed.level3,
+        value=placed.value,
+        line=placed.line,
+        op=parsed.op,
+        number=parsed.number,
+        number_max=parsed.number_max,
+        unit=parsed.unit,
+        kind=parsed.kind,
+        date=parsed.date,
+        placeholder=parsed.placeholder,
+        level1_raw=placed.level1_raw,
+        level2_raw=placed.level2_raw,
+        level3_raw=placed.level3_raw,
+        description=extra.get("DESC"),
+        initial_value=extra.get("V0"),
+        actual=extra.get("ACT"),
+        deviation_reason=extra.get("WHY"),
+        project_line=project_line,
+        weight=parse_number(extra.get("W")),
+        score=parse_number(extra.get("S")),
+    )
+
+
+def make_targets(
+    document: str,
+    table: TableKind,
+    project: str | None,
+    project_line: int | None,
+    placed: list[Resolved],
+) -> list[Target]:
+    return [make_target(document, table, project, project_line, p) for p in placed]

@@ -1,0 +1,651 @@
+"""Indicator rows: placing each printed cell in its column, then each row under its levels.
+
+Cell positions in PDF-to-text tables are unreliable (cells shift, merged cells print once,
+labels are duplicated), so a row is read by **content and order**: its non-empty cells are
+aligned monotonically onto the table's columns (roles) by a small dynamic programme whose cost
+says how well a cell fits a role (a level label fits a level column, ``≥95%`` a value column,
+free text a name column) plus a small penalty for sitting far from the column's header. The
+level of each target is then resolved across rows (``resolve_levels``): merged labels carry
+down, leading rows take the first label below them, a missing level 2 is inferred from the
+framework order, and 成本指标 is a level 1 only where the table also has cost level 2 labels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from graphbuild.cells import clean, compact
+from graphbuild.levels import Level, is_header_word, vocabulary
+from graphbuild.values import looks_like_value, parse_number
+
+# ---- layouts ---------------------------------------------------------------------------------
+
+LEFT = ("L1", "L2", "L3", "V")
+RIGHT = ("L1b", "L2b", "L3b", "Vb")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns (roles) of an indicator table, their header positions and the position weight."""
+
+    roles: tuple[str, ...]
+    positions: tuple[int | None, ...]
+    position_weight: float = 0.2
+    position_cap: float = 1.0
+
+
+def layout_from_header(
+    header_cells: list[str] | None,
+    roles: tuple[str, ...],
+    names: dict[str, tuple[str, ...]],
+    weight: float = 0.2,
+    cap: float = 1.0,
+) -> Layout:
+    """Map header words to role positions; roles whose header is missing get no position.
+
+    ``names`` gives, per role, the header words that announce it (the n-th occurrence of a word
+    goes to the n-th role announced by it).
+    """
+    positions: list[int | None] = [None] * len(roles)
+    if header_cells:
+        used: set[int] = set()
+        for index, role in enumerate(roles):
+            for col, cell in enumerate(header_cells):
+                word = compact(clean(cell))
+                if col in used or not word:
+                    continue
+                if any(word == compact(n) for n in names.get(role, ())):
+                    positions[index] = col
+                    used.add(col)
+                    break
+    return Layout(roles, tuple(positions), weight, cap)
+
+
+# ---- token classification ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    col: int
+    text: str
+    kind: str  # hdr | L1 | L2 | L12 | num | plain | qual | text
+    levels: tuple[Level, ...] = ()
+
+
+def classify(col: int, text: str) -> Token:
+    """Classify one cleaned, non-empty cell."""
+    if is_header_word(text):
+        return Token(col, text, "hdr")
+    levels = vocabulary().lookup(text)
+    if levels:
+        ranks = {lv.level for lv in levels}
+        kind = "L12" if ranks == {1, 2} else ("L1" if ranks == {1} else "L2")
+        return Token(col, text, kind, levels)
+    if parse_number(text) is not None:
+        return Token(col, text, "plain")
+    strength = looks_like_value(text)
+    if strength == "strong":
+        return Token(col, text, "num")
+    if strength == "qualitative":
+        return Token(col, text, "qual")
+    return Token(col, text, "text")
+
+
+_INF = math.inf
+# cost of putting a token of a kind into a role family
+_COST: dict[str, dict[str, float]] = {
+    #          L1    L2    L3    V     V0    ACT   W     S     WHY   DESC
+    "L1": {
+        "L1": 0,
+        "L2": 2.0,
+        "L3": 4,
+        "V": 8,
+        "V0": 8,
+        "ACT": 8,
+        "W": 9,
+        "S": 9,
+        "WHY": 6,
+        "DESC": 6,
+    },
+    "L2": {
+        "L1": 1.5,
+        "L2": 0,
+        "L3": 3,
+        "V": 8,
+        "V0": 8,
+        "ACT": 8,
+        "W": 9,
+        "S": 9,
+        "WHY": 6,
+        "DESC": 6,
+    },
+    "L12": {
+        "L1": 0,
+        "L2": 0,
+        "L3": 3,
+        "V": 8,
+        "V0": 8,
+        "ACT": 8,
+        "W": 9,
+        "S": 9,
+        "WHY": 6,
+        "DESC": 6,
+    },
+    "num": {
+        "L1": 9,
+        "L2": 9,
+        "L3": 2.5,
+        "V": 0,
+        "V0": 0.2,
+        "ACT": 0.3,
+        "W": 4,
+        "S": 4,
+        "WHY": 3,
+        "DESC": 3,
+    },
+    "plain": {
+        "L1": 9,
+        "L2": 9,
+        "L3": 3,
+        "V": 0.5,
+        "V0": 0.7,
+        "ACT": 0.3,
+        "W": 0,
+        "S": 0,
+        "WHY": 3,
+        "DESC": 3,
+    },
+    "qual": {
+        "L1": 9,
+        "L2": 9,
+        "L3": 1.2,
+        "V": 0,
+        "V0": 0.2,
+        "ACT": 0.3,
+        "W": 9,
+        "S": 9,
+        "WHY": 1.5,
+        "DESC": 2,
+    },
+    "text": {
+        "L1": 6,
+        "L2": 5,
+        "L3": 0,
+        "V": 1.5,
+        "V0": 1.7,
+        "ACT": 0.8,
+        "W": 9,
+        "S": 9,
+        "WHY": 0.5,
+        "DESC": 0.5,
+    },
+}
+_JUNK_COST = 9.0
+
+
+def _family(role: str) -> str:
+    """The cost family of a role: 'L2b' → 'L2', 'V#3' → 'V'."""
+    role = role.split("#")[0]
+    return role[:-1] if role.endswith("b") else role
+
+
+@dataclass
+class RowParse:
+    """One row's cells placed in roles; ``junk`` holds cells that fit no role."""
+
+    line: int
+    cells: list[str]
+    slots: dict[str, Token] = field(default_factory=dict)
+    junk: list[Token] = field(default_factory=list)
+    header: bool = False
+
+    def text(self, role: str) -> str | None:
+        token = self.slots.get(role)
+        return token.text if token else None
+
+
+def tokens_of(cells: list[str]) -> list[Token]:
+    """Classified non-empty cells; a label repeated in the very next cell (成本指标|成本指标) once."""
+    tokens: list[Token] = []
+    for col, raw in enumerate(cells):
+        text = clean(raw)
+        if not text:
+            continue
+        token = classify(col, text)
+        previous = tokens[-1] if tokens else None
+        if (
+            previous is not None
+            and previous.col == col - 1
+            and previous.text == text
+            and token.kind in ("L1", "L2", "L12")
+        ):
+            continue
+        tokens.append(token)
+    return tokens
+
+
+def align(line: int, cells: list[str], layout: Layout) -> RowParse:
+    """Place the row's non-empty cells in the layout's roles at the least total cost."""
+    tokens = tokens_of(cells)
+    headers = sum(t.kind == "hdr" for t in tokens)
+    row = RowParse(line, cells, header=headers >= 2)
+    data = [t for t in tokens if t.kind != "hdr"]
+    roles, n, m = layout.roles, len(data), len(layout.roles)
+    if n == 0:
+        return row
+
+    def cost(token: Token, j: int) -> float:
+        base = _COST[token.kind][_family(roles[j])]
+        pos = layout.positions[j]
+        if pos is not None:
+            base += min(abs(token.col - pos) * layout.position_weight, layout.position_cap)
+        return base
+
+    # best[i][j]: least cost placing the first i tokens using only roles before j
+    best = [[_INF] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        best[0][j] = 0.0
+    for i in range(1, n + 1):
+        token = data[i - 1]
+        for j in range(m + 1):
+            # token i-1 as junk
+            if best[i - 1][j] + _JUNK_COST < best[i][j]:
+                best[i][j] = best[i - 1][j] + _JUNK_COST
+                back[i][j] = (i - 1, j, -1)
+            # token i-1 in role j-1
+            if j >= 1:
+                candidate = best[i - 1][j - 1] + cost(token, j - 1)
+                if candidate < best[i][j]:
+                    best[i][j] = candidate
+                    back[i][j] = (i - 1, j - 1, j - 1)
+            # role j-1 left empty
+            if j >= 1 and best[i][j - 1] < best[i][j]:
+                best[i][j] = best[i][j - 1]
+                back[i][j] = (i, j - 1, -2)
+    i, j = n, m
+    while i > 0 or j > 0:
+        step = back[i][j]
+        if step is None:
+            break
+        pi, pj, role = step
+        if role == -1:
+            row.junk.append(data[i - 1])
+        elif role >= 0:
+            row.slots[roles[role]] = data[i - 1]
+        i, j = pi, pj
+    row.junk.reverse()
+    _name_by_position(row, layout)
+    _shift_labels_to_name(row)
+    return row
+
+
+def _shift_labels_to_name(row: RowParse) -> None:
+    """A half with a value, two labels and no name: the labels were read one column too early.
+
+    ``满意度 | 服务对象满意度 | ≥98%`` in a department table is level 2 满意度 with the name
+    服务对象满意度, not level 1 and level 2 without a name.
+    """
+    for l1, l2, l3, v in (("L1", "L2", "L3", "V"), ("L1b", "L2b", "L3b", "Vb")):
+        complete = v in row.slots and l2 in row.slots and l1 in row.slots
+        if complete and l3 not in row.slots and row.slots[l1].kind in ("L12", "L2"):
+            row.slots[l3] = row.slots.pop(l2)
+            row.slots[l2] = row.slots.pop(l1)
+
+
+def _name_by_position(row: RowParse, layout: Layout) -> None:
+    """A half whose name column is empty while its first value sits under the name's header.
+
+    Names can look like values (``2024年``); when the cell printed in the name column was taken
+    for a value, the position decides.
+    """
+    roles = layout.roles
+    for index, role in enumerate(roles):
+        if _family(role) != "L3" or role in row.slots or layout.positions[index] is None:
+            continue
+        for later in roles[index + 1 :]:
+            if _family(later) in ("L1", "L2", "L3"):
+                break
+            token = row.slots.get(later)
+            if token is None or _family(later) not in ("V", "V0"):
+                continue
+            later_pos = layout.positions[roles.index(later)]
+            name_pos = layout.positions[index]
+            if later_pos is not None and abs(token.col - name_pos) < abs(token.col - later_pos):
+                row.slots[role] = row.slots.pop(later)
+            break
+
+
+# ---- levels across rows ------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One half of one row: its level labels, name, value and any further columns."""
+
+    line: int
+    cells: list[str]
+    l1: Token | None = None
+    l2: Token | None = None
+    name: str | None = None
+    value: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    level1: str | None = None
+    level2: str | None = None
+    level2_inferred: bool = False
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.name or self.value)
+
+
+@dataclass
+class Resolved:
+    """A placed target before it becomes a record."""
+
+    period: str
+    line: int
+    level1: str | None
+    level2: str | None
+    level3: str
+    value: str
+    extra: dict[str, str]
+    level1_raw: str | None = None
+    level2_raw: str | None = None
+    level3_raw: str | None = None
+    level2_inferred: bool = False
+
+
+def split_halves(rows: list[RowParse], two_halves: bool) -> list[list[Entry]]:
+    """The entries of the left half (and of the right half when the table has two)."""
+    left: list[Entry] = []
+    right: list[Entry] = []
+    for row in rows:
+        extra = {r: t.text for r, t in row.slots.items() if r not in LEFT + RIGHT}
+        left.append(
+            Entry(
+                row.line,
+                row.cells,
+                row.slots.get("L1"),
+                row.slots.get("L2"),
+                row.text("L3"),
+                row.text("V"),
+                extra,
+            )
+        )
+        if two_halves:
+            entry = Entry(
+                row.line,
+                row.cells,
+                row.slots.get("L1b"),
+                row.slots.get("L2b"),
+                row.text("L3b"),
+                row.text("Vb"),
+            )
+            _share_row_labels(left[-1], entry)
+            right.append(entry)
+    return [left, right] if two_halves else [left]
+
+
+def _share_row_labels(left: Entry, right: Entry) -> None:
+    """One half of a row without its level 2 label takes the other half's, for the same name."""
+    if not (left.name and right.name) or compact(left.name) != compact(right.name):
+        return
+    if right.l2 is None and left.l2 is not None:
+        right.l2 = left.l2
+    elif left.l2 is None and right.l2 is not None:
+        left.l2 = right.l2
+
+
+_AFFINITY = {
+    "时效指标": ("时间", "时限", "期限", "及时", "时效", "进度", "周期", "完成时", "按时"),
+    "质量指标": ("率", "合格", "质量", "达标", "验收", "标准", "规范"),
+    "成本指标": ("费", "成本", "资金", "经费", "金额", "预算", "价格", "支出"),
+    "数量指标": ("数量", "数", "个数", "次数", "人数", "面积", "规模"),
+    "社会效益指标": ("社会", "群众", "服务", "形象", "稳定", "安全", "水平", "能力", "效率"),
+    "经济效益指标": ("经济", "收入", "税收", "产值", "投资", "增收"),
+    "生态效益指标": ("生态", "环境", "绿化", "污染", "节能", "排放"),
+    "可持续影响指标": ("可持续", "长效", "长期", "持续"),
+}
+
+
+def _affinity(entry: Entry, label: str) -> int:
+    text = (entry.name or "") + " " + (entry.value or "")
+    return sum(word in text for word in _AFFINITY.get(label, ()))
+
+
+def resolve_levels(
+    entries: list[Entry], *, cost_is_level1: bool, department: bool, deliberate_labels: bool = False
+) -> list[str]:
+    """Give every entry a level 1 and level 2; returns notes on unknown labels."""
+    vocab = vocabulary()
+    notes: list[str] = []
+
+    def known(token: Token | None, want: int) -> Level | None:
+        if token is None:
+            return None
+        levels = [lv for lv in token.levels if department or not lv.department_only]
+        if token.text in ("成本指标", "成本") or compact(token.text) in ("成本指标", "成本"):
+            code = "成本指标"
+            return (
+                vocab.level1(code)
+                if cost_is_level1
+                else next(lv for lv in vocab.levels if lv.level == 2 and lv.label == code)
+            )
+        exact = [lv for lv in levels if lv.level == want]
+        if exact:
+            return exact[0]
+        return levels[0] if levels else None
+
+    # 1. read each entry's own labels
+    own1: list[str | None] = []
+    own2: list[str | None] = []
+    printed1: list[str] = []
+    for entry in entries:
+        l1 = known(entry.l1, 1)
+        l2 = known(entry.l2, 2)
+        if l1 is not None and l1.level == 2 and l2 is None:
+            l1, l2 = None, l1
+        elif l1 is not None and l1.level == 2:
+            l1 = None
+        if l2 is not None and l2.level == 1:
+            if l1 is None:
+                l1 = l2
+            l2 = None
+        label2: str | None = l2.label if l2 else None
+        if entry.l2 is not None and l2 is None and entry.l2.kind == "text":
+            label2 = entry.l2.text
+            notes.append(
+                f"line {entry.line}: unknown level 2 label {entry.l2.text!r} kept as printed"
+            )
+        label1 = l1.label if l1 else None
+        if label1:
+            printed1.append(label1)
+        if entry.l1 is not None and l1 is None and entry.l1.kind == "text":
+            notes.append(f"line {entry.line}: unknown level 1 label {entry.l1.text!r}")
+            label1 = entry.l1.text
+        if l2 is not None and l2.parent and label1 is None:
+            label1 = l2.parent
+        own1.append(label1)
+        own2.append(label2)
+
+    # 2. level 2: carry down; rows before the first label take the first label below them
+    label_rows = [i for i, lab in enumerate(own2) if lab]
+    present = {lab for lab in own2 if lab}
+    for i, entry in enumerate(entries):
+        if own2[i]:
+            entry.level2 = own2[i]
+            continue
+        before = [k for k in label_rows if k < i]
+        after = [k for k in label_rows if k > i]
+        if not before:
+            entry.level2 = own2[after[0]] if after else None
+            continue
+        p = before[-1]
+        entry.level2 = own2[p]
+        # an empty label row followed by unlabelled rows: a level 2 missing between two labels
+        if not entries[p].has_target and entries[p].level2 is not None:
+            missing = _missing_between(
+                own2[p], own2[after[0]] if after else None, present, department
+            )
+            if missing:
+                entry.level2, entry.level2_inferred = missing, True
+
+    # 3. trailing rows that mean a level 2 missing from the table move to it, unless the table
+    #    reprints its level 1 at every block (then its labels are deliberate)
+    reprinted = deliberate_labels or len(printed1) > len(set(printed1))
+    if not reprinted:
+        _move_trailing_rows(entries, present, department)
+
+    # 4. level 1: from the level 2's parent, else the carried level 1 label
+    current: str | None = None
+    first1 = next((lab for lab in own1 if lab), None)
+    for i, entry in enumerate(entries):
+        if own1[i]:
+            current = own1[i]
+        parent = _parent(entry.level2)
+        entry.level1 = parent or current or first1
+        if parent and current and parent != current and own1[i] is None:
+            current = parent
+    return notes
+
+
+def _parent(label: str | None) -> str | None:
+    if label is None:
+        return None
+    if label == "成本指标":
+        return "产出指标"
+    for level in vocabulary().levels:
+        if level.level == 2 and level.label == label:
+            return level.parent
+    return None
+
+
+def _siblings(label: str, department: bool) -> list[str]:
+    parent = _parent(label)
+    if parent is None:
+        return []
+    return [
+        lv.label for lv in vocabulary().children(parent) if department or not lv.department_only
+    ]
+
+
+def _missing_between(
+    previous: str | None, following: str | None, present: set[str], department: bool
+) -> str | None:
+    """The one framework level 2 between two printed labels that the table never printed."""
+    if previous is None:
+        return None
+    order = _siblings(previous, department)
+    if previous not in order:
+        return None
+    start = order.index(previous) + 1
+    end = order.index(following) if following in order else len(order)
+    candidates = [lab for lab in order[start:end] if lab not in present]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _move_trailing_rows(entries: list[Entry], present: set[str], department: bool) -> None:
+    blocks: list[list[Entry]] = []
+    for entry in entries:
+        if blocks and blocks[-1][0].level2 == entry.level2:
+            blocks[-1].append(entry)
+        else:
+            blocks.append([entry])
+    for block in blocks:
+        label = block[0].level2
+        if not label or label not in _AFFINITY:
+            continue
+        order = _siblings(label, department)
+        if label not in order or order.index(label) + 1 >= len(order):
+            continue
+        following = order[order.index(label) + 1]
+        if following in present or following not in _AFFINITY:
+            continue
+        for entry in reversed(block[1:]):
+            if entry.has_target and _affinity(entry, following) and not _affinity(entry, label):
+                entry.level2, entry.level2_inferred = following, True
+            else:
+                break
+
+
+def repair_truncated_names(implementation: list[Resolved], annual: list[Resolved]) -> None:
+    """Give a right-half name the PDF cut short the full name its left half shows."""
+    full_names = {t.level3 for t in implementation}
+    for target in annual:
+        if target.level3 in full_names or len(target.level3) < 4:
+            continue
+        matches = {n for n in full_names if n.startswith(target.level3)}
+        if len(matches) == 1:
+            target.level3_raw = target.level3
+            target.level3 = matches.pop()
+
+
+def table_has_cost_level2(rows: list[RowParse]) -> bool:
+    """True when any cell names a level 2 under 成本指标 (then 成本指标 itself is a level 1)."""
+    for row in rows:
+        for token in row.slots.values():
+            if any(lv.level == 2 and lv.parent == "成本指标" for lv in token.levels):
+                return True
+    return False
+
+
+def resolve_table(
+    rows: list[RowParse], *, two_halves: bool, department: bool
+) -> tuple[list[Resolved], list[tuple[int, str, list[str]]]]:
+    """Targets of one indicator table, and (line, reason, cells) problems to report."""
+    problems: list[tuple[int, str, list[str]]] = []
+    for row in rows:
+        if row.header:  # a repeated header row only contributes the labels printed in it
+            row.slots = {r: t for r, t in row.slots.items() if t.kind in ("L1", "L2", "L12")}
+            row.junk = []
+    halves = split_halves([r for r in rows if not r.header or r.slots], two_halves)
+    cost_is_l1 = table_has_cost_level2(rows)
+    printed = [
+        t.text
+        for row in rows
+        for r, t in row.slots.items()
+        if r == "L1" and any(lv.level == 1 for lv in t.levels) and "成本" not in t.text
+    ]
+    deliberate = len(printed) > len(set(printed))
+    results: list[list[Resolved]] = []
+    for index, entries in enumerate(halves):
+        notes = resolve_levels(
+            entries, cost_is_level1=cost_is_l1, department=department, deliberate_labels=deliberate
+        )
+        for note in notes:
+            line = int(note.split(":")[0].split()[1])
+            cells = next((e.cells for e in entries if e.line == line), [])
+            problems.append((line, note.split(": ", 1)[1], cells))
+        period = "annual" if (index == 1 or not two_halves) else "implementation"
+        placed: list[Resolved] = []
+        for entry in entries:
+            if not entry.has_target:
+                continue
+            if not entry.name:
+                problems.append(
+                    (entry.line, f"a value without a level 3 name ({entry.value})", entry.cells)
+                )
+                continue
+            placed.append(
+                Resolved(
+                    period=period,
+                    line=entry.line,
+                    level1=entry.level1,
+                    level2=entry.level2,
+                    level3=entry.name,
+                    value=entry.value or "",
+                    extra=entry.extra,
+                    level1_raw=entry.l1.text if entry.l1 else None,
+                    level2_raw=entry.l2.text if entry.l2 else None,
+                    level2_inferred=entry.level2_inferred,
+                )
+            )
+        results.append(placed)
+    for row in rows:
+        for token in row.junk:
+            problems.append((row.line, f"a cell that fits no column: {token.text!r}", row.cells))
+    if two_halves:
+        repair_truncated_names(results[0], results[1])
+    return [t for half in results for t in half], problems

@@ -1,0 +1,144 @@
+"""The typed records that sit between parsing and RDF.
+
+Every parser produces these and nothing else; the RDF mapping, the JSON Lines / CSV export and
+the summary all read them. Field names are part of the public record contract (see
+``docs/records.md``): add fields freely, rename none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Family = Literal["shanxi_budget", "henan_budget", "final_accounts", "unknown"]
+Kind = Literal["budget", "final_accounts"]
+TableKind = Literal["project", "department"]
+Period = Literal["implementation", "annual"]
+ValueKind = Literal["quantity", "percent", "date", "qualitative", "text", "empty"]
+
+
+@dataclass
+class Document:
+    """One source file: its family, kind, year and publishing department."""
+
+    document: str
+    family: Family
+    kind: Kind | None
+    year: int | None
+    department: str | None
+    department_code: str | None
+    encoding: str = "utf-8"
+    lines: int = 0
+    record: str = "document"
+
+
+@dataclass
+class FundingSource:
+    """One line of a project's funding breakdown (中央/省级/市县/单位自筹/其他), in yuan."""
+
+    source: str
+    implementation_yuan: float | None = None
+    annual_yuan: float | None = None
+
+
+@dataclass
+class Project:
+    """A project (项目) with its header fields; money is always in yuan."""
+
+    document: str
+    project: str
+    line: int
+    project_code: str | None = None
+    department: str | None = None
+    department_code: str | None = None
+    implementing_unit: str | None = None
+    attribute: str | None = None
+    term: str | None = None
+    total_funds_yuan: float | None = None
+    annual_funds_yuan: float | None = None
+    funding: list[FundingSource] = field(default_factory=list)
+    overview: str | None = None
+    basis: str | None = None
+    necessity: str | None = None
+    measures: str | None = None
+    plan: str | None = None
+    goal_implementation: str | None = None
+    goal_annual: str | None = None
+    # final accounts only
+    budget_yuan: float | None = None
+    spent_yuan: float | None = None
+    execution_rate: float | None = None
+    execution_score: float | None = None
+    total_score: float | None = None
+    grade: str | None = None
+    record: str = "project"
+
+
+@dataclass
+class Target:
+    """One performance target: a 三级指标 with its value under its level 1 and level 2."""
+
+    document: str
+    table: TableKind
+    project: str | None
+    period: Period
+    level1: str | None
+    level2: str | None
+    level3: str
+    value: str
+    line: int
+    op: str | None = None
+    number: float | None = None
+    number_max: float | None = None
+    unit: str | None = None
+    kind: ValueKind = "empty"
+    date: str | None = None
+    placeholder: bool = False
+    level1_raw: str | None = None
+    level2_raw: str | None = None
+    level3_raw: str | None = None
+    description: str | None = None
+    # final accounts only
+    initial_value: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score: float | None = None
+    deviation_reason: str | None = None
+    project_line: int | None = None
+    record: str = "target"
+
+
+@dataclass
+class Diagnostic:
+    """A row or fact the parser could not place, kept so nothing is silently dropped."""
+
+    document: str
+    line: int | None
+    reason: str
+    cells: list[str] = field(default_factory=list)
+    severity: Literal["info", "warning", "error"] = "warning"
+    record: str = "diagnostic"
+
+
+Record = Document | Project | Target | Diagnostic
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document, in source order within each list."""
+
+    document: Document
+    projects: list[Project] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def records(self) -> list[Record]:
+        """All records: the document first, then projects, targets and diagnostics."""
+        return [self.document, *self.projects, *self.targets, *self.diagnostics]
+
+
+def to_dict(record: Record) -> dict[str, Any]:
+    """The record as a plain dict, ``record`` first (the JSON Lines shape)."""
+    data = asdict(record)
+    kind = data.pop("record")
+    return {"record": kind, **data}
