@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》（）【】、，。：；？！"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
@@ -69,6 +70,7 @@ def split_cells(line: str) -> list[str]:
     return line.split("\t")
 
 
+@lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Remove layout whitespace and markup from a cell, keeping its words.
 
@@ -92,6 +94,7 @@ def clean(text: str) -> str:
     return _MULTISPACE.sub(" ", text)
 
 
+@lru_cache(maxsize=65536)
 def fold_variants(text: str) -> str:
     """Fold full-width forms, variant and OCR-confused characters for label matching.
 
@@ -107,6 +110,7 @@ def fold_variants(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A key for comparing names: variants folded, punctuation and spaces removed."""
     text = fold_variants(text)

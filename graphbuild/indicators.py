@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graphbuild.cells import clean, compact
 from graphbuild.levels import Level, is_header_word, vocabulary
@@ -75,6 +76,18 @@ class Token:
 
 def classify(col: int, text: str) -> Token:
     """Classify one cleaned, non-empty cell."""
+    kind, levels = _kind(text)
+    return Token(col, text, kind, levels)
+
+
+@lru_cache(maxsize=65536)
+def _kind(text: str) -> tuple[str, tuple[Level, ...]]:
+    token = _classify(text)
+    return token.kind, token.levels
+
+
+def _classify(text: str) -> Token:
+    col = 0
     if is_header_word(text):
         return Token(col, text, "hdr")
     levels = vocabulary().lookup(text)
@@ -209,6 +222,8 @@ def tokens_of(cells: list[str]) -> list[Token]:
     """Classified non-empty cells; a label repeated in the very next cell (成本指标|成本指标) once."""
     tokens: list[Token] = []
     for col, raw in enumerate(cells):
+        if not raw or raw.isspace():
+            continue
         text = clean(raw)
         if not text:
             continue

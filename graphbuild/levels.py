@@ -68,6 +68,7 @@ class Level:
         return label_key(self.label)
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """The matching key of a label: variants folded, a trailing 指标 (or a cut 指) removed.
 

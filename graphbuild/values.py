@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graphbuild.records import ValueKind
 
@@ -33,7 +34,7 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+")
 _RANGE = re.compile(r"^(\d+(?:\.\d+)?)\s*[-~～至到—]\s*(\d+(?:\.\d+)?)")
 _SCALE = {"万": 1e4, "亿": 1e8}
 _PLACEHOLDER = re.compile(
-    r"^[≥≤<>=]*\s*(\*+|-+|—+|x+|X+|XX|xx|/|无)?\s*[%个次元人份年月日天项家台套]?$"
+    r"^[≥≤<>=≽≼≪≫]*\s*(\*+|-+|—+|x+|X+|/)?\s*万?(%|个|次|元|人|份|年|月|日|天|项|家|台|套|期|名|方|户)?$"
 )
 
 _DATE_FULL = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
@@ -41,6 +42,7 @@ _DATE_MONTH = re.compile(
     r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*月?(?:份|底|末|前|中旬|上旬|下旬)?"
 )
 _DATE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_NUMERIC_DATE = re.compile(r"(?:19|20)\d{2}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?(?:日|前|之前|底|末)?")
 _MONTH_ONLY = re.compile(r"(\d{1,2})\s*月(?:份|底|末|前|中旬|上旬|下旬|\b)?")
 _PERIOD_WORDS = re.compile(
     r"(持续|按|每|整|本)?(全年|年底|年末|年内|年初|年中|当年|年度内|月底|月末|季度|半年|上半年|下半年|"
@@ -98,7 +100,14 @@ def _split_op(text: str) -> tuple[str | None, str]:
 
 
 def _date(text: str) -> tuple[str | None, bool]:
-    """ISO date (or year-month, year) fixed by the text, and whether the text is a period."""
+    """ISO date (or year-month, year) fixed by the text, and whether the text is a date.
+
+    Dotted or dashed forms (2024.12.31, 2024-12) count only when they are the whole text, so
+    that 1957.01个 stays a quantity.
+    """
+    numeric = not re.search(r"(?:19|20)\d{2}\s*年", text)
+    if numeric and not _NUMERIC_DATE.fullmatch(text):
+        return None, False
     if match := _DATE_FULL.search(text):
         year, month, day = (int(g) for g in match.groups())
         if 1 <= month <= 12 and 1 <= day <= 31:
@@ -112,6 +121,7 @@ def _date(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
+@lru_cache(maxsize=65536)
 def parse_value(raw: str) -> ParsedValue:
     """Parse a printed target value.
 
@@ -180,6 +190,7 @@ def _unit(rest: str) -> tuple[str | None, float]:
     return rest, scale
 
 
+@lru_cache(maxsize=65536)
 def looks_like_value(text: str) -> str:
     """How strongly a cell looks like a value: 'strong', 'qualitative' or 'no'."""
     parsed = parse_value(text)

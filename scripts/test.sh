@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start, command 2: set up, lint, then run the whole test suite (doctests included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check graphbuild tests benchmarks
+.venv/bin/python -m pytest tests graphbuild -p no:cacheprovider "$@"
