@@ -52,7 +52,7 @@ def _extract_all(files: list[Path]) -> Iterator[tuple[Path, Extraction | None, s
 
 def summary_lines(extraction: Extraction) -> list[str]:
     """The --summary block of one document."""
-    doc = extraction.document
+    doc, rows = extraction.document, extraction.accounting
     by_level1 = Counter(t.level1 or "(none)" for t in extraction.targets)
     levels = ", ".join(f"{label} {count}" for label, count in by_level1.most_common())
     return [
@@ -61,6 +61,9 @@ def summary_lines(extraction: Extraction) -> list[str]:
         f"  projects {len(extraction.projects)}, targets {len(extraction.targets)}, "
         f"diagnostics {len(extraction.diagnostics)}",
         f"  targets by level 1: {levels or 'none'}",
+        f"  indicator rows {rows.rows}: {rows.target_rows} gave targets, "
+        f"{rows.diagnosed_rows} diagnostics, {rows.label_rows} level labels only, "
+        f"{rows.unplaced_rows} unplaced",
     ]
 
 

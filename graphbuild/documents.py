@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graphbuild.cells import clean
 from graphbuild.indicators import Resolved
-from graphbuild.records import Diagnostic, Document, Project, TableKind, Target
+from graphbuild.levels import is_header_word, vocabulary
+from graphbuild.read import Line
+from graphbuild.records import Accounting, Diagnostic, Document, Project, TableKind, Target
 from graphbuild.values import parse_number, parse_value
 
 
@@ -17,6 +20,31 @@ class DocumentParts:
     projects: list[Project] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    table_rows: dict[int, list[str]] = field(default_factory=dict)
+
+    def read_rows(self, lines: list[Line]) -> None:
+        """Note indicator-table rows as read: each must end as a target, a diagnostic or a
+        row of level labels only (see ``account``)."""
+        for line in lines:
+            if any(clean(cell) for cell in line.cells):
+                self.table_rows[line.number] = line.cells
+
+    def account(self) -> Accounting:
+        """Where every indicator row went; a row that went nowhere becomes a diagnostic here."""
+        target_lines = {t.line for t in self.targets}
+        diagnosed = {d.line for d in self.diagnostics}
+        accounting = Accounting(rows=len(self.table_rows))
+        for line, cells in sorted(self.table_rows.items()):
+            if line in target_lines:
+                accounting.target_rows += 1
+            elif line in diagnosed:
+                accounting.diagnosed_rows += 1
+            elif only_labels(cells):
+                accounting.label_rows += 1
+            else:
+                accounting.unplaced_rows += 1
+                self.diagnose(line, "a table row that no rule placed", cells, "error")
+        return accounting
 
     def diagnose(
         self,
@@ -78,3 +106,9 @@ def make_targets(
     placed: list[Resolved],
 ) -> list[Target]:
     return [make_target(document, table, project, project_line, p) for p in placed]
+
+
+def only_labels(cells: list[str]) -> bool:
+    """True for a row holding nothing but level 1 / level 2 labels or header words."""
+    words = [clean(cell) for cell in cells if clean(cell)]
+    return all(vocabulary().lookup(word) or is_header_word(word) for word in words)

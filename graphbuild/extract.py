@@ -24,7 +24,7 @@ _PARSERS: dict[str, Callable[[list[Line], DocumentParts], None]] = {
 }
 
 
-def extract_file(path: Path) -> Extraction:
+def extract_file(path: Path | str) -> Extraction:
     """All records of one document file (raises ``ReadError`` if it is not readable text)."""
     return extract_text(read_document(path))
 
@@ -56,7 +56,8 @@ def extract_text(source: SourceText) -> Extraction:
         parser(source.lines, parts)
         if not parts.targets and not parts.projects:
             parts.diagnose(None, "no performance-target tables found", severity="error")
-    return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics)
+    accounting = parts.account()
+    return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics, accounting)
 
 
 def _cover(lines: list[Line], parts: DocumentParts) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from graphbuild import levels
 from graphbuild.cells import clean, compact
 from graphbuild.cells import fold_variants as fold
 from graphbuild.documents import DocumentParts, make_targets
@@ -27,6 +28,7 @@ ROLES = ("L1", "L2", "L3", "V0", "V", "ACT", "W", "S", "WHY")
 _TOTAL = re.compile(r"总得分\s*([\d.]+)\s*分.{0,6}?属于\s*[\"“”']?\s*([优良中差])")
 _EXECUTION_SCORE = re.compile(r"预算执行情况得分\s*([\d.]+)\s*分")
 _GRADES = "优良中差"
+_BARE_NUMBER = re.compile(r"\d+(\.\s?\d+)?")
 
 
 def parse(lines: list[Line], parts: DocumentParts) -> None:
@@ -149,7 +151,19 @@ def _indicator_rows(
             continue
         if not line.is_row:
             break
+        if not zone.rows and _is_header_continuation(line):
+            if where == "report":
+                parts.read_rows([line])
+            parts.diagnose(
+                line.number,
+                f"a second header line of the indicator table in the {where}, not a target",
+                line.cells,
+                severity="info",
+            )
+            continue
         zone.rows.append(line)
+    if where == "report":
+        parts.read_rows(zone.rows)
     targets, problems = read_indicator_zone(zone, layout, department=False, two_halves=False)
     kept = []
     for target in targets:
@@ -166,6 +180,16 @@ def _indicator_rows(
     if where == "report":
         parts.report(problems)
     return kept
+
+
+def _is_header_continuation(line: Line) -> bool:
+    """A row right under the header with no level label and no weight or score: the header's
+    own second line (年初指标值 / 调整后指标值 split over two lines, often garbled by OCR)."""
+    cells = [clean(c) for c in line.cells if clean(c)]
+    vocabulary = levels.vocabulary()
+    labelled = any(vocabulary.lookup(cell) for cell in cells)
+    bare_numbers = [c for c in cells if _BARE_NUMBER.fullmatch(c)]
+    return not labelled and len(bare_numbers) < 2
 
 
 def _is_indicator_header(line: Line) -> bool:

@@ -43,6 +43,7 @@ def _department_table(lines: list[Line], start: int, end: int, parts: DocumentPa
     if zone is None:
         parts.diagnose(lines[start].number, "a department-wide table without indicators")
         return
+    parts.read_rows(zone.rows)
     targets, problems = read_indicator_zone(
         zone, single_layout(zone.header), department=True, two_halves=False
     )
@@ -96,6 +97,8 @@ def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts
         if code and _CODE.match(code):
             project = _start_project(cells, code, line, block_start, parts)
             if project is None:
+                if any(clean(c) for c in cells[block_start:]):
+                    parts.diagnose(line.number, "indicators on a unit total row (short code)", cells)
                 continue
         elif (
             project is not None
@@ -110,6 +113,7 @@ def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts
                 parts.diagnose(line.number, "a row before the first project of the table", cells)
             continue
         block_cells = [""] * block_start + cells[block_start:]
+        parts.read_rows([Line(line.number, "\t".join(block_cells))])
         row = align(line.number, block_cells, layout)
         for k, (label, _) in enumerate(blocks):
             name, value = row.text(f"L3#{k}"), row.text(f"V#{k}")

@@ -78,8 +78,9 @@ def split_lines(text: str) -> list[Line]:
     return [Line(i + 1, line.replace("\f", "")) for i, line in enumerate(raw)]
 
 
-def read_document(path: Path) -> SourceText:
+def read_document(path: Path | str) -> SourceText:
     """Read a document file into numbered lines, or raise ``ReadError`` with a clear message."""
+    path = Path(path)
     name = path.name
     try:
         size = path.stat().st_size

@@ -124,6 +124,19 @@ Record = Document | Project | Target | Diagnostic
 
 
 @dataclass
+class Accounting:
+    """Where the rows of a document's indicator tables went: a target, a diagnostic, or a row
+    that only carries level labels (a merged 一级/二级 cell). ``unplaced_rows`` is zero unless a
+    row slipped past every rule; such a row is still kept, as an error diagnostic."""
+
+    rows: int = 0
+    target_rows: int = 0
+    diagnosed_rows: int = 0
+    label_rows: int = 0
+    unplaced_rows: int = 0
+
+
+@dataclass
 class Extraction:
     """Everything extracted from one document, in source order within each list."""
 
@@ -131,6 +144,7 @@ class Extraction:
     projects: list[Project] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    accounting: Accounting = field(default_factory=Accounting)
 
     def records(self) -> list[Record]:
         """All records: the document first, then projects, targets and diagnostics."""

@@ -61,6 +61,7 @@ def _department_table(lines: list[Line], start: int, end: int, parts: DocumentPa
             lines[start].number, "a department-wide table without indicators", [lines[start].text]
         )
         return
+    parts.read_rows(zone.rows)
     targets, problems = read_indicator_zone(
         zone, single_layout(zone.header), department=True, two_halves=False
     )
@@ -93,6 +94,7 @@ def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts
             [lines[start].text],
         )
         return
+    parts.read_rows(zone.rows)
     targets, problems = read_indicator_zone(zone, two_half_layout(zone.header), department=False)
     previous = parts.projects[-1] if parts.projects else None
     if previous is not None and _continues(previous, project, targets, parts):
@@ -100,9 +102,14 @@ def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts
     else:
         parts.projects.append(project)
     if not targets:
+        repeated = (
+            f" (repeats the table at line {project.line})"
+            if project.line != lines[start].number
+            else ""
+        )
         parts.diagnose(
             lines[start].number,
-            f"project {project.project!r} has no indicator rows",
+            f"project {project.project!r} has no indicator rows{repeated}",
             [lines[start].text],
         )
     parts.targets.extend(

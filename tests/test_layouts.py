@@ -402,3 +402,62 @@ def test_henan_consolidated_table() -> None:
     ]
     assert result.targets[-1].date == "2024-12-31"
     assert any("完成时间" in d.reason for d in result.diagnostics)
+
+
+FINAL_ACCOUNTS = "\n".join(
+    [
+        "2024年度部门决算公开",
+        "",
+        "项目支出绩效自评分析报告",
+        "",
+        "项目名称: 老干部工作经费 项目单位:602001-测试部门 主管部门:602-测试部门",
+        "",
+        T.join(
+            [
+                "一级指标",
+                "二级指标",
+                "指标名称",
+                "年",
+                "[指标 调整后指标",
+                "实际完成值",
+                "权重",
+                "得分",
+                "偏差原因分析及改 进措施",
+            ]
+        ),
+        T.join(["", "", "", "~는 401 4분 44", "判無力指令", "", "", "", ""]),
+        T.join(["产出", "数量指标", "组织老干部活动", "", "≥2 次", "2", "5", "5", ""]),
+        T.join(["指标", "", "老干部体检", "", "≥1次", "1", "5", "5", ""]),
+        T.join(
+            [
+                "",
+                "成本指标",
+                "老干部体检费用",
+                "",
+                "≤3.8万元",
+                "3. 22",
+                "3",
+                "2.5",
+                "按实际人员标准支付",
+            ]
+        ),
+        "",
+        "本项目总得分95分, 属于\u201c优\u201d。",
+    ]
+)
+
+
+def test_final_accounts_ocr_second_header_line_is_a_diagnostic_not_a_target() -> None:
+    result = run(FINAL_ACCOUNTS)
+    assert result.document.family == "final_accounts"
+    assert [
+        (t.level1, t.level2, t.level3, t.value, t.actual, t.weight, t.score) for t in result.targets
+    ] == [
+        ("产出指标", "数量指标", "组织老干部活动", "≥2次", "2", 5, 5),
+        ("产出指标", "数量指标", "老干部体检", "≥1次", "1", 5, 5),
+        ("产出指标", "成本指标", "老干部体检费用", "≤3.8万元", "3.22", 3, 2.5),
+    ]
+    [header_line] = [d for d in result.diagnostics if d.line == 8]
+    assert "second header line" in header_line.reason
+    assert result.accounting.unplaced_rows == 0
+    assert (result.projects[0].total_score, result.projects[0].grade) == (95, "优")
