@@ -1,0 +1,671 @@
+"""Records to RDF: one named graph per document, and a description of each build.
+
+``document_graph`` maps one :class:`~graphbuild.records.Extraction` onto the perfkg ontology
+(``ontology/perfkg.ttl``); the graph's identifier is the document's named-graph IRI, so a store
+replaces exactly that document's triples when it is re-ingested. ``build_graph`` describes one
+build run with PROV-O. ``records_from_graph`` is the inverse of ``document_graph`` (used by the
+round-trip tests and by anyone holding only the graph).
+
+The mapping collects plain tuples and adds them in one ``addN`` call; literals and IRIs that
+repeat (labels, codes, numbers) come from small caches.
+
+>>> from graphbuild.records import Document, Extraction
+>>> doc = Document("d.txt", "unknown", None, 2024, "某部门", None)
+>>> graph = document_graph(Extraction(doc), base="http://example.org/")
+>>> str(graph.identifier), len(graph)
+('http://example.org/graph/d.txt', 10)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from graphbuild import iris
+from graphbuild.levels import vocabulary
+from graphbuild.records import Diagnostic, Document, Extraction, FundingSource, Project, Target
+from graphbuild.vocab import LV, ORG, PK, PKC, PKU, SCHEMA, UNITS_FILE
+
+__all__ = [
+    "BuildInput",
+    "build_graph",
+    "document_graph",
+    "records_from_graph",
+]
+
+Triple = tuple[URIRef, URIRef, Any]
+
+# ---- vocabulary terms, bound once (DefinedNamespace lookups are not free) -------------------
+_A = RDF.type
+_DERIVED = PROV.wasDerivedFrom
+_LINE = PK.sourceLine
+_ZH = "zh"
+
+# Project text fields: record attribute -> property (natural language, tagged @zh).
+_PROJECT_TEXT: tuple[tuple[str, URIRef], ...] = (
+    ("implementing_unit", PK.implementingUnit),
+    ("attribute", PK.attribute),
+    ("term", PK.term),
+    ("overview", PK.overview),
+    ("basis", PK.basis),
+    ("necessity", PK.necessity),
+    ("measures", PK.measures),
+    ("plan", PK.plan),
+    ("goal_implementation", PK.goalImplementation),
+    ("goal_annual", PK.goalAnnual),
+)
+_PROJECT_MONEY: tuple[tuple[str, URIRef], ...] = (
+    ("total_funds_yuan", PK.totalFunds),
+    ("annual_funds_yuan", PK.annualFunds),
+)
+# Final accounts, per project: attribute -> property of the project's evaluation node.
+_PROJECT_EVALUATION: tuple[tuple[str, URIRef], ...] = (
+    ("budget_yuan", PK.budgetAmount),
+    ("spent_yuan", PK.spentAmount),
+    ("execution_rate", PK.executionRate),
+    ("execution_score", PK.executionScore),
+    ("total_score", PK.score),
+)
+
+_OPS = {">=": PKC.ge, "<=": PKC.le, ">": PKC.gt, "<": PKC.lt, "=": PKC.eq}
+_OPS_BACK = {str(iri): op for op, iri in _OPS.items()}
+_KINDS = ("quantity", "percent", "date", "qualitative", "text", "empty")
+_TABLES = {"project": PKC["project-table"], "department": PKC["department-table"]}
+_TABLES_BACK = {str(iri): kind for kind, iri in _TABLES.items()}
+_FAMILIES = ("shanxi_budget", "henan_budget", "final_accounts", "unknown")
+_KIND_CLASSES = {"budget": PK.BudgetDocument, "final_accounts": PK.FinalAccountsDocument}
+_KIND_BACK = {str(iri): kind for kind, iri in _KIND_CLASSES.items()}
+_PREFIXES = {
+    "pk": PK._NS,
+    "lv": LV,
+    "pkc": PKC,
+    "pku": PKU,
+    "schema": SCHEMA,
+    "org": ORG,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+}
+
+
+# ---- literals and IRIs ----------------------------------------------------------------------
+@lru_cache(maxsize=131072)
+def _zh(text: str) -> Literal:
+    return Literal(text, lang=_ZH)
+
+
+@lru_cache(maxsize=131072)
+def _str(text: str) -> Literal:
+    return Literal(text)
+
+
+@lru_cache(maxsize=8192)
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+@lru_cache(maxsize=131072)
+def _decimal(value: float) -> Literal:
+    """``value`` as an xsd:decimal whose lexical form reads back as the same float."""
+    text = repr(float(value))
+    if "e" in text or "n" in text:  # exponent, inf, nan
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+        if "." not in text:
+            text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _date(text: str) -> Literal:
+    """An ISO date, year-month or year as xsd:date, xsd:gYearMonth or xsd:gYear."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return Literal(text, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return Literal(text, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    return Literal(text)
+
+
+@lru_cache(maxsize=1)
+def _levels() -> tuple[
+    dict[str, URIRef], dict[str, list[tuple[URIRef, str | None]]], dict[str, str]
+]:
+    """Level 1 label -> concept; level 2 label -> [(concept, parent label)]; concept -> label."""
+    level1: dict[str, URIRef] = {}
+    level2: dict[str, list[tuple[URIRef, str | None]]] = {}
+    labels: dict[str, str] = {}
+    for level in vocabulary().levels:
+        labels[level.iri] = level.label
+        if level.level == 1:
+            level1[level.label] = URIRef(level.iri)
+        else:
+            level2.setdefault(level.label, []).append((URIRef(level.iri), level.parent))
+    return level1, level2, labels
+
+
+@lru_cache(maxsize=4096)
+def _level2_concept(level1: str | None, level2: str) -> URIRef | None:
+    """The level 2 concept for a canonical label: the one under ``level1``, else the only one."""
+    candidates = _levels()[1].get(level2, [])
+    for concept, parent in candidates:
+        if parent == level1:
+            return concept
+    return candidates[0][0] if len(candidates) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict[str, URIRef]:
+    """Unit text (notation, Chinese labels) -> unit concept, from ``ontology/units.ttl``."""
+    if not UNITS_FILE.exists():
+        return {}
+    graph = Graph().parse(UNITS_FILE, format="turtle")
+    found: dict[str, URIRef] = {}
+    for prop in (SKOS.hiddenLabel, SKOS.altLabel, SKOS.prefLabel, SKOS.notation):
+        for concept, label in graph.subject_objects(prop):
+            if isinstance(concept, URIRef) and getattr(label, "language", None) in (None, "zh"):
+                found[str(label)] = concept
+    return found
+
+
+# ---- records -> graph -----------------------------------------------------------------------
+def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
+    """The named graph of one document: its department, projects, targets and diagnostics.
+
+    ``base`` defaults to ``$PERFKG_BASE`` or ``iris.DEFAULT_BASE``. The graph's identifier is
+    ``iris.graph_iri(document, base)``.
+    """
+    base = iris.resolve_base(base)
+    name = extraction.document.document
+    graph = Graph(identifier=URIRef(iris.graph_iri(name, base)), bind_namespaces="none")
+    for prefix, namespace in _PREFIXES.items():
+        graph.bind(prefix, namespace)
+    mapper = _Mapper(name, base)
+    mapper.document(extraction.document)
+    names = {project.line: project.project for project in extraction.projects}
+    for project in extraction.projects:
+        mapper.project(project)
+    counts: dict[tuple[int, str], int] = {}
+    for target in extraction.targets:
+        slot = (target.line, target.period)
+        counts[slot] = counts.get(slot, 0) + 1
+        mapper.target(target, counts[slot], names)
+    for n, diagnostic in enumerate(extraction.diagnostics, 1):
+        mapper.diagnostic(diagnostic, n)
+    graph.addN((s, p, o, graph) for s, p, o in mapper.triples)
+    return graph
+
+
+class _Mapper:
+    """Collects the triples of one document (private: ``document_graph`` is the interface)."""
+
+    def __init__(self, name: str, base: str) -> None:
+        self.name = name
+        self.base = base
+        self.doc = URIRef(iris.document_iri(name, base))
+        self.triples: list[Triple] = []
+        self.seen: set[URIRef] = set()
+        self.project_prefix = iris.project_iri(name, 0, base)[:-1]
+        self.target_prefix = iris.target_iri(name, 0, "", base=base)[: -len("0/")]
+
+    def document(self, doc: Document) -> None:
+        add = self.triples.append
+        s = self.doc
+        add((s, _A, PK.Document))
+        if doc.kind in _KIND_CLASSES:
+            add((s, _A, _KIND_CLASSES[doc.kind]))
+        add((s, DCTERMS.identifier, _str(doc.document)))
+        add((s, PK.family, PKC[doc.family]))
+        if doc.year is not None:
+            add((s, PK.fiscalYear, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
+        add((s, PK.encoding, _str(doc.encoding)))
+        add((s, PK.lineCount, _int(doc.lines)))
+        department = self.department(doc.department, doc.department_code)
+        if department is not None:
+            add((s, DCTERMS.publisher, department))
+
+    def department(self, name: str | None, code: str | None) -> URIRef | None:
+        found = iris.department_iri(name, code, self.base)
+        if found is None:
+            return None
+        iri = URIRef(found)
+        if iri not in self.seen:
+            self.seen.add(iri)
+            add = self.triples.append
+            add((iri, _A, PK.Department))
+            add((iri, _A, ORG.Organization))
+            if name:
+                add((iri, SKOS.prefLabel, _zh(name)))
+            if code:
+                add((iri, ORG.identifier, _str(code)))
+        return iri
+
+    def project(self, project: Project) -> None:
+        add = self.triples.append
+        s = URIRef(f"{self.project_prefix}{project.line}")
+        add((s, _A, PK.Project))
+        add((s, _DERIVED, self.doc))
+        add((s, _LINE, _int(project.line)))
+        add((s, RDFS.label, _zh(project.project)))
+        if project.project_code:
+            add((s, DCTERMS.identifier, _str(project.project_code)))
+        department = self.department(project.department, project.department_code)
+        if department is not None:
+            add((s, PK.department, department))
+        for attribute, prop in _PROJECT_TEXT:
+            text = getattr(project, attribute)
+            if text is not None:
+                add((s, prop, _zh(text)))
+        for attribute, prop in _PROJECT_MONEY:
+            amount = getattr(project, attribute)
+            if amount is not None:
+                add((s, prop, _decimal(amount)))
+        for n, funding in enumerate(project.funding, 1):
+            self.funding(s, funding, n)
+        facts = [(prop, getattr(project, attr)) for attr, prop in _PROJECT_EVALUATION]
+        if project.grade is not None or any(value is not None for _, value in facts):
+            e = URIRef(f"{s}#evaluation")
+            add((s, PK.evaluation, e))
+            add((e, _A, PK.Evaluation))
+            for prop, value in facts:
+                if value is not None:
+                    add((e, prop, _decimal(value)))
+            if project.grade is not None:
+                add((e, PK.grade, _zh(project.grade)))
+
+    def funding(self, project: URIRef, funding: FundingSource, n: int) -> None:
+        add = self.triples.append
+        f = URIRef(f"{project}#funding-{n}")
+        add((project, PK.funding, f))
+        add((f, _A, PK.FundingSource))
+        add((f, PK.position, _int(n)))
+        add((f, PK.sourceName, _zh(funding.source)))
+        if funding.implementation_yuan is not None:
+            add((f, PK.implementationAmount, _decimal(funding.implementation_yuan)))
+        if funding.annual_yuan is not None:
+            add((f, PK.annualAmount, _decimal(funding.annual_yuan)))
+
+    def target(self, target: Target, n: int, names: dict[int, str]) -> None:
+        add = self.triples.append
+        suffix = f"/{n}" if n > 1 else ""
+        s = URIRef(f"{self.target_prefix}{target.line}/{target.period}{suffix}")
+        add((s, _A, PK.PerformanceTarget))
+        add((s, _DERIVED, self.doc))
+        add((s, _LINE, _int(target.line)))
+        add((s, PK.table, _TABLES[target.table]))
+        add((s, PK.period, PKC[target.period]))
+        if target.project_line is not None:
+            add((s, PK.project, URIRef(f"{self.project_prefix}{target.project_line}")))
+        if target.project is not None and names.get(target.project_line) != target.project:
+            add((s, PK.projectName, _zh(target.project)))
+        level1, _, _ = _levels()
+        if target.level1 is not None:
+            concept = level1.get(target.level1)
+            if concept is not None:
+                add((s, PK.level1, concept))
+            else:
+                add((s, PK.level1Label, _zh(target.level1)))
+        if target.level2 is not None:
+            concept = _level2_concept(target.level1, target.level2)
+            if concept is not None:
+                add((s, PK.level2, concept))
+            else:
+                add((s, PK.level2Label, _zh(target.level2)))
+        for raw, prop in (
+            (target.level1_raw, PK.level1Raw),
+            (target.level2_raw, PK.level2Raw),
+            (target.level3_raw, PK.indicatorRaw),
+        ):
+            if raw is not None:
+                add((s, prop, _zh(raw)))
+        add((s, PK.indicatorName, _zh(target.level3)))
+        self.indicator(s, target.level3)
+        if target.description is not None:
+            add((s, PK.valueDescription, _zh(target.description)))
+        if target.initial_value is not None:
+            add((s, PK.initialValue, _str(target.initial_value)))
+        self.value(s, target)
+        if (
+            target.actual is not None
+            or target.weight is not None
+            or target.score is not None
+            or target.deviation_reason is not None
+        ):
+            e = URIRef(f"{s}#evaluation")
+            add((s, PK.evaluation, e))
+            add((e, _A, PK.Evaluation))
+            if target.actual is not None:
+                add((e, PK.actual, _str(target.actual)))
+            if target.weight is not None:
+                add((e, PK.weight, _decimal(target.weight)))
+            if target.score is not None:
+                add((e, PK.score, _decimal(target.score)))
+            if target.deviation_reason is not None:
+                add((e, PK.deviationReason, _zh(target.deviation_reason)))
+
+    def indicator(self, target: URIRef, level3: str) -> None:
+        name = iris.indicator_name(level3)
+        if not name:
+            return
+        concept = URIRef(iris.indicator_iri(level3, self.base))
+        add = self.triples.append
+        add((target, PK.indicator, concept))
+        if concept not in self.seen:
+            self.seen.add(concept)
+            add((concept, _A, PK.Indicator))
+            add((concept, _A, SKOS.Concept))
+            add((concept, SKOS.prefLabel, _zh(name)))
+            add((concept, SKOS.inScheme, URIRef(iris.indicator_scheme_iri(self.base))))
+
+    def value(self, target: URIRef, t: Target) -> None:
+        add = self.triples.append
+        v = URIRef(f"{target}#value")
+        add((target, PK.targetValue, v))
+        add((v, _A, PK.TargetValue))
+        add((v, PK.rawValue, _str(t.value)))
+        add((v, PK.valueKind, PKC[t.kind]))
+        if t.op is not None:
+            add((v, PK.comparator, _OPS[t.op]))
+        if t.number is not None:
+            add((v, SCHEMA.value, _decimal(t.number)))
+        if t.number_max is not None:
+            add((v, SCHEMA.maxValue, _decimal(t.number_max)))
+            if t.number is not None:
+                add((v, SCHEMA.minValue, _decimal(t.number)))
+        if t.unit is not None:
+            add((v, SCHEMA.unitText, _str(t.unit)))
+            unit = _units().get(t.unit)
+            if unit is not None:
+                add((v, SCHEMA.unitCode, unit))
+        if t.date is not None:
+            add((v, PK.dateValue, _date(t.date)))
+        if t.placeholder:
+            add((v, PK.placeholder, Literal(True)))
+
+    def diagnostic(self, diagnostic: Diagnostic, n: int) -> None:
+        add = self.triples.append
+        s = URIRef(iris.diagnostic_iri(self.name, n, self.base))
+        add((s, _A, PK.Diagnostic))
+        add((s, _DERIVED, self.doc))
+        if diagnostic.line is not None:
+            add((s, _LINE, _int(diagnostic.line)))
+        add((s, PK.reason, _str(diagnostic.reason)))
+        add((s, PK.severity, PKC[diagnostic.severity]))
+        if diagnostic.cells:
+            add((s, PK.cells, _str("\t".join(diagnostic.cells))))
+
+
+# ---- build runs -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BuildInput:
+    """One input file of a build: its document name (file name) and the SHA-256 of its bytes."""
+
+    document: str
+    sha256: str
+
+    @classmethod
+    def from_path(cls, path: Path | str) -> BuildInput:
+        """Hash a file; its name is the document name the extractor gives it."""
+        path = Path(path)
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return cls(path.name, digest.hexdigest())
+
+
+def software_version() -> str:
+    """The installed perfkg version (``0+unknown`` when running from an uninstalled tree)."""
+    try:
+        return version("perfkg")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_graph(
+    inputs: Sequence[BuildInput | Path | str],
+    started: datetime,
+    ended: datetime,
+    base: str | None = None,
+) -> Graph:
+    """The graph ``{base}graph/build`` describing one build run as a ``prov:Activity``.
+
+    The run used each input document (with its SHA-256) and generated its named graph; it was
+    associated with the perfkg software agent of the installed version. The run's IRI is
+    derived from its start time and its inputs, so describing the same run twice gives the
+    same graph.
+    """
+    base = iris.resolve_base(base)
+    items = [
+        item if isinstance(item, BuildInput) else BuildInput.from_path(item) for item in inputs
+    ]
+    started, ended = _aware(started), _aware(ended)
+    fingerprint = hashlib.sha1(
+        "\n".join(sorted(f"{i.document}\t{i.sha256}" for i in items)).encode()
+    ).hexdigest()[:8]
+    stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
+    run = URIRef(iris.build_iri(f"{stamp}-{fingerprint}", base))
+    release = software_version()
+    agent = URIRef(iris.software_iri(release, base))
+    triples: list[Triple] = [
+        (run, _A, PK.Build),
+        (run, _A, PROV.Activity),
+        (run, RDFS.label, Literal(f"perfkg build {started.isoformat()}", lang="en")),
+        (run, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)),
+        (run, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)),
+        (run, PROV.wasAssociatedWith, agent),
+        (agent, _A, PROV.SoftwareAgent),
+        (agent, RDFS.label, Literal("perfkg")),
+        (agent, SCHEMA.softwareVersion, Literal(release)),
+    ]
+    for item in items:
+        doc = URIRef(iris.document_iri(item.document, base))
+        named = URIRef(iris.graph_iri(item.document, base))
+        triples += [
+            (run, PROV.used, doc),
+            (doc, _A, PK.Document),
+            (doc, DCTERMS.identifier, _str(item.document)),
+            (doc, PK.sha256, _str(item.sha256)),
+            (named, PROV.wasGeneratedBy, run),
+            (named, _DERIVED, doc),
+        ]
+    graph = Graph(identifier=URIRef(iris.build_graph_iri(base)), bind_namespaces="none")
+    for prefix, namespace in _PREFIXES.items():
+        graph.bind(prefix, namespace)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment.astimezone(UTC) if moment.tzinfo else moment.astimezone().astimezone(UTC)
+
+
+# ---- graph -> records -----------------------------------------------------------------------
+def records_from_graph(graph: Graph) -> Extraction:
+    """The records a document graph was made from (the inverse of ``document_graph``).
+
+    Projects come back ordered by line; targets by line, period and their place on the line;
+    diagnostics in their original order. Raises ``ValueError`` unless the graph holds exactly
+    one document.
+    """
+    reader = _Reader(graph)
+    return reader.extraction()
+
+
+class _Reader:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.props: dict[Any, dict[Any, list[Any]]] = {}
+        for s, p, o in graph:
+            self.props.setdefault(s, {}).setdefault(p, []).append(o)
+        documents = [s for s in graph.subjects(_A, PK.Document) if (s, _A, PK.Document) in graph]
+        if len(documents) != 1:
+            raise ValueError(f"expected one pk:Document in the graph, found {len(documents)}")
+        self.doc = documents[0]
+
+    def one(self, s: Any, p: URIRef) -> Any:
+        values = self.props.get(s, {}).get(p)
+        return values[0] if values else None
+
+    def text(self, s: Any, p: URIRef) -> str | None:
+        value = self.one(s, p)
+        return None if value is None else str(value)
+
+    def number(self, s: Any, p: URIRef) -> float | None:
+        value = self.one(s, p)
+        return None if value is None else float(str(value))
+
+    def code(self, s: Any, p: URIRef, namespace: str) -> str | None:
+        value = self.one(s, p)
+        return None if value is None else str(value)[len(namespace) :]
+
+    def of_type(self, cls: URIRef) -> Iterable[Any]:
+        return [s for s, props in self.props.items() if cls in props.get(_A, ())]
+
+    def extraction(self) -> Extraction:
+        document = self.document()
+        projects = sorted((self.project(s) for s in self.of_type(PK.Project)), key=_by_line)
+        names = {project.line: project.project for project in projects}
+        targets = [
+            self.target(s, document.document, names) for s in self.of_type(PK.PerformanceTarget)
+        ]
+        targets.sort(key=_target_order)
+        diagnostics = sorted(
+            self.of_type(PK.Diagnostic), key=lambda s: int(str(s).rsplit("/", 1)[1])
+        )
+        return Extraction(
+            document,
+            projects,
+            [target for target, _ in targets],
+            [self.diagnostic(s, document.document) for s in diagnostics],
+        )
+
+    def document(self) -> Document:
+        s = self.doc
+        kind = next((_KIND_BACK[str(t)] for t in self.props[s][_A] if str(t) in _KIND_BACK), None)
+        year = self.text(s, PK.fiscalYear)
+        publisher = self.one(s, DCTERMS.publisher)
+        return Document(
+            document=self.text(s, DCTERMS.identifier) or "",
+            family=self.code(s, PK.family, str(PKC)),  # type: ignore[arg-type]
+            kind=kind,  # type: ignore[arg-type]
+            year=int(year) if year is not None else None,
+            department=self.text(publisher, SKOS.prefLabel) if publisher is not None else None,
+            department_code=self.text(publisher, ORG.identifier) if publisher is not None else None,
+            encoding=self.text(s, PK.encoding) or "utf-8",
+            lines=int(self.one(s, PK.lineCount) or 0),
+        )
+
+    def project(self, s: Any) -> Project:
+        department = self.one(s, PK.department)
+        project = Project(
+            document="",
+            project=self.text(s, RDFS.label) or "",
+            line=int(self.one(s, _LINE)),
+            project_code=self.text(s, DCTERMS.identifier),
+            department=self.text(department, SKOS.prefLabel) if department is not None else None,
+            department_code=self.text(department, ORG.identifier)
+            if department is not None
+            else None,
+        )
+        for attribute, prop in _PROJECT_TEXT:
+            setattr(project, attribute, self.text(s, prop))
+        for attribute, prop in _PROJECT_MONEY:
+            setattr(project, attribute, self.number(s, prop))
+        lines = sorted(
+            self.props.get(s, {}).get(PK.funding, []), key=lambda f: int(self.one(f, PK.position))
+        )
+        project.funding = [
+            FundingSource(
+                source=self.text(f, PK.sourceName) or "",
+                implementation_yuan=self.number(f, PK.implementationAmount),
+                annual_yuan=self.number(f, PK.annualAmount),
+            )
+            for f in lines
+        ]
+        evaluation = self.one(s, PK.evaluation)
+        if evaluation is not None:
+            for attribute, prop in _PROJECT_EVALUATION:
+                setattr(project, attribute, self.number(evaluation, prop))
+            project.grade = self.text(evaluation, PK.grade)
+        project.document = self.text(self.doc, DCTERMS.identifier) or ""
+        return project
+
+    def target(self, s: Any, document: str, names: dict[int, str]) -> tuple[Target, tuple]:
+        _, _, labels = _levels()
+        project = self.one(s, PK.project)
+        project_line = int(str(project).rsplit("/", 1)[1]) if project is not None else None
+        project_name = self.text(s, PK.projectName)
+        if project_name is None and project_line is not None:
+            project_name = names.get(project_line)
+        level1 = self.one(s, PK.level1)
+        level2 = self.one(s, PK.level2)
+        v = self.one(s, PK.targetValue)
+        e = self.one(s, PK.evaluation)
+        period = self.code(s, PK.period, str(PKC)) or "annual"
+        op = self.one(v, PK.comparator)
+        target = Target(
+            document=document,
+            table=_TABLES_BACK[str(self.one(s, PK.table))],  # type: ignore[arg-type]
+            project=project_name,
+            period=period,  # type: ignore[arg-type]
+            level1=labels[str(level1)] if level1 is not None else self.text(s, PK.level1Label),
+            level2=labels[str(level2)] if level2 is not None else self.text(s, PK.level2Label),
+            level3=self.text(s, PK.indicatorName) or "",
+            value=self.text(v, PK.rawValue) or "",
+            line=int(self.one(s, _LINE)),
+            op=_OPS_BACK[str(op)] if op is not None else None,
+            number=self.number(v, SCHEMA.value),
+            number_max=self.number(v, SCHEMA.maxValue),
+            unit=self.text(v, SCHEMA.unitText),
+            kind=self.code(v, PK.valueKind, str(PKC)) or "empty",  # type: ignore[arg-type]
+            date=self.text(v, PK.dateValue),
+            placeholder=bool(
+                self.one(v, PK.placeholder) and self.one(v, PK.placeholder).toPython()
+            ),
+            level1_raw=self.text(s, PK.level1Raw),
+            level2_raw=self.text(s, PK.level2Raw),
+            level3_raw=self.text(s, PK.indicatorRaw),
+            description=self.text(s, PK.valueDescription),
+            initial_value=self.text(s, PK.initialValue),
+            actual=self.text(e, PK.actual) if e is not None else None,
+            weight=self.number(e, PK.weight) if e is not None else None,
+            score=self.number(e, PK.score) if e is not None else None,
+            deviation_reason=self.text(e, PK.deviationReason) if e is not None else None,
+            project_line=project_line,
+        )
+        tail = str(s).rsplit("/", 1)[1]
+        n = int(tail) if tail.isdigit() else 1
+        return target, (target.line, period, n)
+
+    def diagnostic(self, s: Any, document: str) -> Diagnostic:
+        line = self.one(s, _LINE)
+        cells = self.text(s, PK.cells)
+        return Diagnostic(
+            document=document,
+            line=int(line) if line is not None else None,
+            reason=self.text(s, PK.reason) or "",
+            cells=cells.split("\t") if cells is not None else [],
+            severity=self.code(s, PK.severity, str(PKC)) or "warning",  # type: ignore[arg-type]
+        )
+
+
+def _by_line(project: Project) -> int:
+    return project.line
+
+
+def _target_order(item: tuple[Target, tuple]) -> tuple:
+    return item[1]

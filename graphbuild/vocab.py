@@ -1,0 +1,140 @@
+"""The vocabulary namespaces, as Python objects.
+
+Every ontology IRI the code uses comes from here; the terms of ``PK`` are checked against
+``ontology/perfkg.ttl`` by ``tests/test_ontology.py`` (both ways), and a misspelt term raises
+``AttributeError`` at once instead of minting a stray IRI.
+
+>>> str(PK.PerformanceTarget)
+'https://w3id.org/perfkg/ontology#PerformanceTarget'
+>>> str(LV["output"]), str(PKC.ge), str(PKU.yuan)
+('https://w3id.org/perfkg/levels/output', 'https://w3id.org/perfkg/code/ge', 'https://w3id.org/perfkg/units/yuan')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "perfkg.ttl"
+LEVELS_FILE = ONTOLOGY_DIR / "levels.ttl"
+UNITS_FILE = ONTOLOGY_DIR / "units.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
+
+LV = Namespace("https://w3id.org/perfkg/levels/")
+"""Indicator levels (一级/二级指标), ``ontology/levels.ttl``."""
+PKC = Namespace("https://w3id.org/perfkg/code/")
+"""Small closed code lists (comparators, value kinds, periods …), ``ontology/perfkg.ttl``."""
+PKU = Namespace("https://w3id.org/perfkg/units/")
+"""Units of measure, ``ontology/units.ttl``."""
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+
+class PK(DefinedNamespace):
+    """The perfkg ontology (``ontology/perfkg.ttl``)."""
+
+    _NS = Namespace("https://w3id.org/perfkg/ontology#")
+    _fail = True
+
+    # classes
+    Document: URIRef
+    BudgetDocument: URIRef
+    FinalAccountsDocument: URIRef
+    Department: URIRef
+    Extracted: URIRef
+    Project: URIRef
+    FundingSource: URIRef
+    PerformanceTarget: URIRef
+    Indicator: URIRef
+    TargetValue: URIRef
+    Evaluation: URIRef
+    Diagnostic: URIRef
+    Build: URIRef
+    Comparator: URIRef
+    ValueKind: URIRef
+    Period: URIRef
+    Severity: URIRef
+    Family: URIRef
+    TableKind: URIRef
+
+    # level vocabulary (used by levels.ttl)
+    level: URIRef
+    tableScope: URIRef
+
+    # provenance
+    sourceLine: URIRef
+    sha256: URIRef
+
+    # documents
+    family: URIRef
+    fiscalYear: URIRef
+    encoding: URIRef
+    lineCount: URIRef
+
+    # projects
+    department: URIRef
+    implementingUnit: URIRef
+    attribute: URIRef
+    term: URIRef
+    totalFunds: URIRef
+    annualFunds: URIRef
+    overview: URIRef
+    basis: URIRef
+    necessity: URIRef
+    measures: URIRef
+    plan: URIRef
+    goalImplementation: URIRef
+    goalAnnual: URIRef
+    funding: URIRef
+
+    # funding lines
+    sourceName: URIRef
+    implementationAmount: URIRef
+    annualAmount: URIRef
+    position: URIRef
+
+    # targets
+    project: URIRef
+    projectName: URIRef
+    table: URIRef
+    period: URIRef
+    level1: URIRef
+    level2: URIRef
+    level1Label: URIRef
+    level2Label: URIRef
+    level1Raw: URIRef
+    level2Raw: URIRef
+    indicator: URIRef
+    indicatorName: URIRef
+    indicatorRaw: URIRef
+    targetValue: URIRef
+    initialValue: URIRef
+    valueDescription: URIRef
+
+    # values
+    rawValue: URIRef
+    comparator: URIRef
+    valueKind: URIRef
+    dateValue: URIRef
+    placeholder: URIRef
+
+    # evaluations
+    evaluation: URIRef
+    actual: URIRef
+    weight: URIRef
+    score: URIRef
+    deviationReason: URIRef
+    budgetAmount: URIRef
+    spentAmount: URIRef
+    executionRate: URIRef
+    executionScore: URIRef
+    grade: URIRef
+
+    # diagnostics
+    reason: URIRef
+    severity: URIRef
+    cells: URIRef
