@@ -30,6 +30,9 @@ _CACHED = [
     values.looks_like_value,
     levels.label_key,
     indicators._kind,
+    indicators._assignment,
+    indicators._token_costs,
+    indicators._family,
 ]
 
 

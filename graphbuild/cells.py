@@ -13,12 +13,14 @@ import unicodedata
 from functools import lru_cache
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》（）【】、，。：；？！"
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_IS_CJK = re.compile(rf"[{_CJK}]")
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s*([.．,，])\s+(?=\d)|(?<=\d)\s+([.．])\s*(?=\d)")
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)\s+(?=[%％])")
 _SPACE_AFTER_OP = re.compile(r"(?<=[≥≤<>=＞＜])\s+(?=\d)")
 _HTML_TAG = re.compile(r"</?p>|<br\s*/?>", re.IGNORECASE)
 _MULTISPACE = re.compile(r"\s+")
+_LAYOUT = re.compile(r"[\s<\u00a0\u3000]")  # a cell without these is clean already
+_PUNCTUATION = re.compile(r"[\s,，、.。:：;；()（）\"“”'‘’《》<>\-—_/]")
 
 # Traditional, variant and OCR-confused characters seen in performance tables, folded onto the
 # simplified characters the vocabulary uses. Applied to labels, never to level 3 text or values.
@@ -83,15 +85,22 @@ def clean(text: str) -> str:
     >>> clean("明显 提高")
     '明显提高'
     """
+    if not _LAYOUT.search(text):
+        return text
     text = _HTML_TAG.sub(" ", text).replace("\u00a0", " ").replace("\u3000", " ")
     text = text.strip()
     if not text:
         return ""
-    text = _SPACE_NEAR_CJK.sub("", text)
+    words = text.split()
+    text = words[0]
+    for word in words[1:]:  # a space next to a CJK character is layout, not a word break
+        glue = "" if _IS_CJK.match(text[-1]) or _IS_CJK.match(word[0]) else " "
+        text += glue + word
+    if " " not in text:
+        return text
     text = _SPACE_IN_NUMBER.sub(lambda m: m.group(1) or m.group(2), text)
     text = _SPACE_BEFORE_PERCENT.sub("", text)
-    text = _SPACE_AFTER_OP.sub("", text)
-    return _MULTISPACE.sub(" ", text)
+    return _SPACE_AFTER_OP.sub("", text)
 
 
 @lru_cache(maxsize=65536)
@@ -103,15 +112,14 @@ def fold_variants(text: str) -> str:
     >>> fold_variants("消怠度 指标")
     '满意度指标'
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text).translate(_VARIANTS)
-    for pattern, replacement in _LABEL_OCR:
-        text = pattern.sub(replacement, text)
+    text = _MULTISPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_VARIANTS)
+    if "度" in text or "益" in text or "效" in text:
+        for pattern, replacement in _LABEL_OCR:
+            text = pattern.sub(replacement, text)
     return text
 
 
 @lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A key for comparing names: variants folded, punctuation and spaces removed."""
-    text = fold_variants(text)
-    return re.sub(r"[\s,，、.。:：;；()（）\"“”'‘’《》<>\-—_/]", "", text)
+    return _PUNCTUATION.sub("", fold_variants(text))

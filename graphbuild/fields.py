@@ -35,23 +35,24 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "goal": ("总体目标", "体目标"),
     "goal_header": ("实施期目标", "年度目标"),
 }
-_ORDERED = sorted(
-    ((form, name) for name, forms in FIELDS.items() for form in forms),
-    key=lambda pair: -len(pair[0]),
-)
+_FIELD_OF = {form: name for name, forms in FIELDS.items() for form in forms}
+# the longest form first, so 年度资金总额 wins over 资金总额
+_LABEL = re.compile("|".join(re.escape(f) for f in sorted(_FIELD_OF, key=len, reverse=True)))
 
 
 def match_field(text: str) -> tuple[str, str] | None:
     """(field, remainder) when ``text`` starts with a field label, else None."""
     key = compact(text)
-    for form, name in _ORDERED:
-        if key.startswith(form):
-            rest = re.sub(r"^[^:：]*?[:：]", "", clean(text)) if re.search(r"[:：]", text) else ""
-            if not rest and len(key) > len(form) and name not in ("goal",):
-                # label and value glued without a colon: 项目期 1年
-                rest = clean(text)[len(form) :].strip() if clean(text).startswith(form) else ""
-            return name, rest.strip()
-    return None
+    label = _LABEL.match(key)
+    if label is None:
+        return None
+    form = label.group()
+    name = _FIELD_OF[form]
+    rest = re.sub(r"^[^:：]*?[:：]", "", clean(text)) if re.search(r"[:：]", text) else ""
+    if not rest and len(key) > len(form) and name not in ("goal",):
+        # label and value glued without a colon: 项目期 1年
+        rest = clean(text)[len(form) :].strip() if clean(text).startswith(form) else ""
+    return name, rest.strip()
 
 
 def read_fields(lines: list[Line]) -> list[tuple[str, str, int]]:

@@ -197,6 +197,56 @@ _COST: dict[str, dict[str, float]] = {
 _JUNK_COST = 9.0
 
 
+@lru_cache(maxsize=16384)
+def _assignment(signature: tuple[tuple[str, int], ...], layout: Layout) -> tuple[int, ...]:
+    """The role index of each token (-1 for junk) at the least total cost.
+
+    Costs depend only on each token's kind and column, so rows of the same shape share the
+    answer. A dynamic programme over (tokens, roles) in order: each token goes to a later role
+    or is junk; roles may stay empty.
+    """
+    m = len(layout.roles)
+    previous = [0.0] * (m + 1)  # least cost of the tokens so far using only the first j roles
+    steps: list[list[int]] = []  # per token and j: 0 junk, 1 token in role j-1, 2 role j-1 empty
+    for kind, col in signature:
+        costs = _token_costs(kind, col, layout)
+        current = [previous[0] + _JUNK_COST] + [0.0] * m
+        step = [0] * (m + 1)
+        for j in range(1, m + 1):
+            best, how = previous[j] + _JUNK_COST, 0
+            placed = previous[j - 1] + costs[j - 1]
+            if placed < best:
+                best, how = placed, 1
+            if current[j - 1] < best:
+                best, how = current[j - 1], 2
+            current[j], step[j] = best, how
+        steps.append(step)
+        previous = current
+    roles = [-1] * len(signature)
+    i, j = len(signature), m
+    while i > 0:
+        how = steps[i - 1][j]
+        if how == 0:
+            i -= 1
+        elif how == 1:
+            roles[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        else:
+            j -= 1
+    return tuple(roles)
+
+
+@lru_cache(maxsize=4096)
+def _token_costs(kind: str, col: int, layout: Layout) -> tuple[float, ...]:
+    """The cost of a token of ``kind`` at column ``col`` in each role of ``layout``."""
+    weight, cap = layout.position_weight, layout.position_cap
+    return tuple(
+        _COST[kind][_family(role)] + (0.0 if pos is None else min(abs(col - pos) * weight, cap))
+        for role, pos in zip(layout.roles, layout.positions, strict=True)
+    )
+
+
+@lru_cache(maxsize=256)
 def _family(role: str) -> str:
     """The cost family of a role: 'L2b' → 'L2', 'V#3' → 'V'."""
     role = role.split("#")[0]
@@ -246,51 +296,14 @@ def align(line: int, cells: list[str], layout: Layout) -> RowParse:
     headers = sum(t.kind == "hdr" for t in tokens)
     row = RowParse(line, cells, header=headers >= 2)
     data = [t for t in tokens if t.kind != "hdr"]
-    roles, n, m = layout.roles, len(data), len(layout.roles)
-    if n == 0:
+    if not data:
         return row
-
-    def cost(token: Token, j: int) -> float:
-        base = _COST[token.kind][_family(roles[j])]
-        pos = layout.positions[j]
-        if pos is not None:
-            base += min(abs(token.col - pos) * layout.position_weight, layout.position_cap)
-        return base
-
-    # best[i][j]: least cost placing the first i tokens using only roles before j
-    best = [[_INF] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    for j in range(m + 1):
-        best[0][j] = 0.0
-    for i in range(1, n + 1):
-        token = data[i - 1]
-        for j in range(m + 1):
-            # token i-1 as junk
-            if best[i - 1][j] + _JUNK_COST < best[i][j]:
-                best[i][j] = best[i - 1][j] + _JUNK_COST
-                back[i][j] = (i - 1, j, -1)
-            # token i-1 in role j-1
-            if j >= 1:
-                candidate = best[i - 1][j - 1] + cost(token, j - 1)
-                if candidate < best[i][j]:
-                    best[i][j] = candidate
-                    back[i][j] = (i - 1, j - 1, j - 1)
-            # role j-1 left empty
-            if j >= 1 and best[i][j - 1] < best[i][j]:
-                best[i][j] = best[i][j - 1]
-                back[i][j] = (i, j - 1, -2)
-    i, j = n, m
-    while i > 0 or j > 0:
-        step = back[i][j]
-        if step is None:
-            break
-        pi, pj, role = step
-        if role == -1:
-            row.junk.append(data[i - 1])
-        elif role >= 0:
-            row.slots[roles[role]] = data[i - 1]
-        i, j = pi, pj
-    row.junk.reverse()
+    signature = tuple((token.kind, token.col) for token in data)
+    for token, role in zip(data, _assignment(signature, layout), strict=True):
+        if role < 0:
+            row.junk.append(token)
+        else:
+            row.slots[layout.roles[role]] = token
     _name_by_position(row, layout)
     _shift_labels_to_name(row)
     return row
