@@ -86,6 +86,9 @@ _FAMILIES = ("shanxi_budget", "henan_budget", "final_accounts", "unknown")
 _KIND_CLASSES = {"budget": PK.BudgetDocument, "final_accounts": PK.FinalAccountsDocument}
 _KIND_BACK = {str(iri): kind for kind, iri in _KIND_CLASSES.items()}
 _PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
     "pk": PK._NS,
     "lv": LV,
     "pkc": PKC,
@@ -474,7 +477,6 @@ def build_graph(
         named = URIRef(iris.graph_iri(item.document, base))
         triples += [
             (run, PROV.used, doc),
-            (doc, _A, PK.Document),
             (doc, DCTERMS.identifier, _str(item.document)),
             (doc, PK.sha256, _str(item.sha256)),
             (named, PROV.wasGeneratedBy, run),
