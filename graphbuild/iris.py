@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 DEFAULT_BASE = "http://127.0.0.1:8000/"
@@ -42,12 +43,17 @@ def resolve_base(base: str | None = None) -> str:
     >>> resolve_base("http://example.org/kg")
     'http://example.org/kg/'
     """
-    chosen = base or os.environ.get(BASE_ENV) or DEFAULT_BASE
+    return _checked(base or os.environ.get(BASE_ENV) or DEFAULT_BASE)
+
+
+@lru_cache(maxsize=64)
+def _checked(chosen: str) -> str:
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"{}|\\^`]+$", chosen):
         raise ValueError(f"base IRI {chosen!r} is not an absolute http(s) IRI")
     return chosen if chosen.endswith("/") else chosen + "/"
 
 
+@lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """The URL-safe, injective path segment for ``name``.
 
@@ -93,6 +99,7 @@ def document_key(document: str) -> str:
     return found
 
 
+@lru_cache(maxsize=65536)
 def indicator_name(level3: str) -> str:
     """The normalised 三级指标 name that indicator concepts are keyed on.
 

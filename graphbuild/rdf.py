@@ -26,6 +26,7 @@ from datetime import datetime
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -46,44 +47,59 @@ __all__ = [
 Triple = tuple[URIRef, URIRef, Any]
 
 # ---- vocabulary terms, bound once (DefinedNamespace lookups are not free) -------------------
+_PK = SimpleNamespace(**{name: PK[name] for name in PK.__annotations__})
+_SCHEMA_value = SCHEMA["value"]
+_SCHEMA_minValue = SCHEMA["minValue"]
+_SCHEMA_maxValue = SCHEMA["maxValue"]
+_SCHEMA_unitText = SCHEMA["unitText"]
+_SCHEMA_unitCode = SCHEMA["unitCode"]
+_SCHEMA_softwareVersion = SCHEMA["softwareVersion"]
+_PREF_LABEL = SKOS.prefLabel
 _A = RDF.type
 _DERIVED = PROV.wasDerivedFrom
-_LINE = PK.sourceLine
+_LINE = _PK.sourceLine
 _ZH = "zh"
 
 # Project text fields: record attribute -> property (natural language, tagged @zh).
 _PROJECT_TEXT: tuple[tuple[str, URIRef], ...] = (
-    ("implementing_unit", PK.implementingUnit),
-    ("attribute", PK.attribute),
-    ("term", PK.term),
-    ("overview", PK.overview),
-    ("basis", PK.basis),
-    ("necessity", PK.necessity),
-    ("measures", PK.measures),
-    ("plan", PK.plan),
-    ("goal_implementation", PK.goalImplementation),
-    ("goal_annual", PK.goalAnnual),
+    ("implementing_unit", _PK.implementingUnit),
+    ("attribute", _PK.attribute),
+    ("term", _PK.term),
+    ("overview", _PK.overview),
+    ("basis", _PK.basis),
+    ("necessity", _PK.necessity),
+    ("measures", _PK.measures),
+    ("plan", _PK.plan),
+    ("goal_implementation", _PK.goalImplementation),
+    ("goal_annual", _PK.goalAnnual),
 )
 _PROJECT_MONEY: tuple[tuple[str, URIRef], ...] = (
-    ("total_funds_yuan", PK.totalFunds),
-    ("annual_funds_yuan", PK.annualFunds),
+    ("total_funds_yuan", _PK.totalFunds),
+    ("annual_funds_yuan", _PK.annualFunds),
 )
 # Final accounts, per project: attribute -> property of the project's evaluation node.
 _PROJECT_EVALUATION: tuple[tuple[str, URIRef], ...] = (
-    ("budget_yuan", PK.budgetAmount),
-    ("spent_yuan", PK.spentAmount),
-    ("execution_rate", PK.executionRate),
-    ("execution_score", PK.executionScore),
-    ("total_score", PK.score),
+    ("budget_yuan", _PK.budgetAmount),
+    ("spent_yuan", _PK.spentAmount),
+    ("execution_rate", _PK.executionRate),
+    ("execution_score", _PK.executionScore),
+    ("total_score", _PK.score),
 )
 
 _OPS = {">=": PKC.ge, "<=": PKC.le, ">": PKC.gt, "<": PKC.lt, "=": PKC.eq}
 _OPS_BACK = {str(iri): op for op, iri in _OPS.items()}
-_KINDS = ("quantity", "percent", "date", "qualitative", "text", "empty")
+_CODES = {
+    code: PKC[code]
+    for code in (
+        *("quantity", "percent", "date", "qualitative", "text", "empty"),  # value kinds
+        *("implementation", "annual"),  # periods
+        *("info", "warning", "error"),  # severities
+        *("shanxi_budget", "henan_budget", "final_accounts", "unknown"),  # families
+    )
+}
 _TABLES = {"project": PKC["project-table"], "department": PKC["department-table"]}
 _TABLES_BACK = {str(iri): kind for kind, iri in _TABLES.items()}
-_FAMILIES = ("shanxi_budget", "henan_budget", "final_accounts", "unknown")
-_KIND_CLASSES = {"budget": PK.BudgetDocument, "final_accounts": PK.FinalAccountsDocument}
+_KIND_CLASSES = {"budget": _PK.BudgetDocument, "final_accounts": _PK.FinalAccountsDocument}
 _KIND_BACK = {str(iri): kind for kind, iri in _KIND_CLASSES.items()}
 _PREFIXES = {
     "rdf": RDF,
@@ -102,6 +118,11 @@ _PREFIXES = {
 
 
 # ---- literals and IRIs ----------------------------------------------------------------------
+def _code(code: str) -> URIRef:
+    """The pkc: concept of a record code (value kind, period, severity, family)."""
+    return _CODES.get(code) or PKC[code]
+
+
 @lru_cache(maxsize=131072)
 def _zh(text: str) -> Literal:
     return Literal(text, lang=_ZH)
@@ -191,7 +212,9 @@ def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
     """
     base = iris.resolve_base(base)
     name = extraction.document.document
-    graph = Graph(identifier=URIRef(iris.graph_iri(name, base)), bind_namespaces="none")
+    graph = Graph(
+        store="SimpleMemory", identifier=URIRef(iris.graph_iri(name, base)), bind_namespaces="none"
+    )
     for prefix, namespace in _PREFIXES.items():
         graph.bind(prefix, namespace)
     mapper = _Mapper(name, base)
@@ -206,7 +229,8 @@ def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
         mapper.target(target, counts[slot], names)
     for n, diagnostic in enumerate(extraction.diagnostics, 1):
         mapper.diagnostic(diagnostic, n)
-    graph.addN((s, p, o, graph) for s, p, o in mapper.triples)
+    # The nodes are built here and valid by construction: skip Graph.addN's per-quad checks.
+    graph.store.addN((s, p, o, graph) for s, p, o in mapper.triples)
     return graph
 
 
@@ -225,15 +249,15 @@ class _Mapper:
     def document(self, doc: Document) -> None:
         add = self.triples.append
         s = self.doc
-        add((s, _A, PK.Document))
+        add((s, _A, _PK.Document))
         if doc.kind in _KIND_CLASSES:
             add((s, _A, _KIND_CLASSES[doc.kind]))
         add((s, DCTERMS.identifier, _str(doc.document)))
-        add((s, PK.family, PKC[doc.family]))
+        add((s, _PK.family, _code(doc.family)))
         if doc.year is not None:
-            add((s, PK.fiscalYear, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
-        add((s, PK.encoding, _str(doc.encoding)))
-        add((s, PK.lineCount, _int(doc.lines)))
+            add((s, _PK.fiscalYear, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
+        add((s, _PK.encoding, _str(doc.encoding)))
+        add((s, _PK.lineCount, _int(doc.lines)))
         department = self.department(doc.department, doc.department_code)
         if department is not None:
             add((s, DCTERMS.publisher, department))
@@ -246,7 +270,7 @@ class _Mapper:
         if iri not in self.seen:
             self.seen.add(iri)
             add = self.triples.append
-            add((iri, _A, PK.Department))
+            add((iri, _A, _PK.Department))
             add((iri, _A, ORG.Organization))
             if name:
                 add((iri, SKOS.prefLabel, _zh(name)))
@@ -257,7 +281,7 @@ class _Mapper:
     def project(self, project: Project) -> None:
         add = self.triples.append
         s = URIRef(f"{self.project_prefix}{project.line}")
-        add((s, _A, PK.Project))
+        add((s, _A, _PK.Project))
         add((s, _DERIVED, self.doc))
         add((s, _LINE, _int(project.line)))
         add((s, RDFS.label, _zh(project.project)))
@@ -265,7 +289,7 @@ class _Mapper:
             add((s, DCTERMS.identifier, _str(project.project_code)))
         department = self.department(project.department, project.department_code)
         if department is not None:
-            add((s, PK.department, department))
+            add((s, _PK.department, department))
         for attribute, prop in _PROJECT_TEXT:
             text = getattr(project, attribute)
             if text is not None:
@@ -279,65 +303,65 @@ class _Mapper:
         facts = [(prop, getattr(project, attr)) for attr, prop in _PROJECT_EVALUATION]
         if project.grade is not None or any(value is not None for _, value in facts):
             e = URIRef(f"{s}#evaluation")
-            add((s, PK.evaluation, e))
-            add((e, _A, PK.Evaluation))
+            add((s, _PK.evaluation, e))
+            add((e, _A, _PK.Evaluation))
             for prop, value in facts:
                 if value is not None:
                     add((e, prop, _decimal(value)))
             if project.grade is not None:
-                add((e, PK.grade, _zh(project.grade)))
+                add((e, _PK.grade, _zh(project.grade)))
 
     def funding(self, project: URIRef, funding: FundingSource, n: int) -> None:
         add = self.triples.append
         f = URIRef(f"{project}#funding-{n}")
-        add((project, PK.funding, f))
-        add((f, _A, PK.FundingSource))
-        add((f, PK.position, _int(n)))
-        add((f, PK.sourceName, _zh(funding.source)))
+        add((project, _PK.funding, f))
+        add((f, _A, _PK.FundingSource))
+        add((f, _PK.position, _int(n)))
+        add((f, _PK.sourceName, _zh(funding.source)))
         if funding.implementation_yuan is not None:
-            add((f, PK.implementationAmount, _decimal(funding.implementation_yuan)))
+            add((f, _PK.implementationAmount, _decimal(funding.implementation_yuan)))
         if funding.annual_yuan is not None:
-            add((f, PK.annualAmount, _decimal(funding.annual_yuan)))
+            add((f, _PK.annualAmount, _decimal(funding.annual_yuan)))
 
     def target(self, target: Target, n: int, names: dict[int, str]) -> None:
         add = self.triples.append
         suffix = f"/{n}" if n > 1 else ""
         s = URIRef(f"{self.target_prefix}{target.line}/{target.period}{suffix}")
-        add((s, _A, PK.PerformanceTarget))
+        add((s, _A, _PK.PerformanceTarget))
         add((s, _DERIVED, self.doc))
         add((s, _LINE, _int(target.line)))
-        add((s, PK.table, _TABLES[target.table]))
-        add((s, PK.period, PKC[target.period]))
+        add((s, _PK.table, _TABLES[target.table]))
+        add((s, _PK.period, _code(target.period)))
         if target.project_line is not None:
-            add((s, PK.project, URIRef(f"{self.project_prefix}{target.project_line}")))
+            add((s, _PK.project, URIRef(f"{self.project_prefix}{target.project_line}")))
         if target.project is not None and names.get(target.project_line) != target.project:
-            add((s, PK.projectName, _zh(target.project)))
+            add((s, _PK.projectName, _zh(target.project)))
         level1, _, _ = _levels()
         if target.level1 is not None:
             concept = level1.get(target.level1)
             if concept is not None:
-                add((s, PK.level1, concept))
+                add((s, _PK.level1, concept))
             else:
-                add((s, PK.level1Label, _zh(target.level1)))
+                add((s, _PK.level1Label, _zh(target.level1)))
         if target.level2 is not None:
             concept = _level2_concept(target.level1, target.level2)
             if concept is not None:
-                add((s, PK.level2, concept))
+                add((s, _PK.level2, concept))
             else:
-                add((s, PK.level2Label, _zh(target.level2)))
+                add((s, _PK.level2Label, _zh(target.level2)))
         for raw, prop in (
-            (target.level1_raw, PK.level1Raw),
-            (target.level2_raw, PK.level2Raw),
-            (target.level3_raw, PK.indicatorRaw),
+            (target.level1_raw, _PK.level1Raw),
+            (target.level2_raw, _PK.level2Raw),
+            (target.level3_raw, _PK.indicatorRaw),
         ):
             if raw is not None:
                 add((s, prop, _zh(raw)))
-        add((s, PK.indicatorName, _zh(target.level3)))
+        add((s, _PK.indicatorName, _zh(target.level3)))
         self.indicator(s, target.level3)
         if target.description is not None:
-            add((s, PK.valueDescription, _zh(target.description)))
+            add((s, _PK.valueDescription, _zh(target.description)))
         if target.initial_value is not None:
-            add((s, PK.initialValue, _str(target.initial_value)))
+            add((s, _PK.initialValue, _str(target.initial_value)))
         self.value(s, target)
         if (
             target.actual is not None
@@ -346,16 +370,16 @@ class _Mapper:
             or target.deviation_reason is not None
         ):
             e = URIRef(f"{s}#evaluation")
-            add((s, PK.evaluation, e))
-            add((e, _A, PK.Evaluation))
+            add((s, _PK.evaluation, e))
+            add((e, _A, _PK.Evaluation))
             if target.actual is not None:
-                add((e, PK.actual, _str(target.actual)))
+                add((e, _PK.actual, _str(target.actual)))
             if target.weight is not None:
-                add((e, PK.weight, _decimal(target.weight)))
+                add((e, _PK.weight, _decimal(target.weight)))
             if target.score is not None:
-                add((e, PK.score, _decimal(target.score)))
+                add((e, _PK.score, _decimal(target.score)))
             if target.deviation_reason is not None:
-                add((e, PK.deviationReason, _zh(target.deviation_reason)))
+                add((e, _PK.deviationReason, _zh(target.deviation_reason)))
 
     def indicator(self, target: URIRef, level3: str) -> None:
         name = iris.indicator_name(level3)
@@ -363,10 +387,10 @@ class _Mapper:
             return
         concept = URIRef(iris.indicator_iri(level3, self.base))
         add = self.triples.append
-        add((target, PK.indicator, concept))
+        add((target, _PK.indicator, concept))
         if concept not in self.seen:
             self.seen.add(concept)
-            add((concept, _A, PK.Indicator))
+            add((concept, _A, _PK.Indicator))
             add((concept, _A, SKOS.Concept))
             add((concept, SKOS.prefLabel, _zh(name)))
             add((concept, SKOS.inScheme, URIRef(iris.indicator_scheme_iri(self.base))))
@@ -374,39 +398,39 @@ class _Mapper:
     def value(self, target: URIRef, t: Target) -> None:
         add = self.triples.append
         v = URIRef(f"{target}#value")
-        add((target, PK.targetValue, v))
-        add((v, _A, PK.TargetValue))
-        add((v, PK.rawValue, _str(t.value)))
-        add((v, PK.valueKind, PKC[t.kind]))
+        add((target, _PK.targetValue, v))
+        add((v, _A, _PK.TargetValue))
+        add((v, _PK.rawValue, _str(t.value)))
+        add((v, _PK.valueKind, _code(t.kind)))
         if t.op is not None:
-            add((v, PK.comparator, _OPS[t.op]))
+            add((v, _PK.comparator, _OPS[t.op]))
         if t.number is not None:
-            add((v, SCHEMA.value, _decimal(t.number)))
+            add((v, _SCHEMA_value, _decimal(t.number)))
         if t.number_max is not None:
-            add((v, SCHEMA.maxValue, _decimal(t.number_max)))
+            add((v, _SCHEMA_maxValue, _decimal(t.number_max)))
             if t.number is not None:
-                add((v, SCHEMA.minValue, _decimal(t.number)))
+                add((v, _SCHEMA_minValue, _decimal(t.number)))
         if t.unit is not None:
-            add((v, SCHEMA.unitText, _str(t.unit)))
+            add((v, _SCHEMA_unitText, _str(t.unit)))
             unit = _units().get(t.unit)
             if unit is not None:
-                add((v, SCHEMA.unitCode, unit))
+                add((v, _SCHEMA_unitCode, unit))
         if t.date is not None:
-            add((v, PK.dateValue, _date(t.date)))
+            add((v, _PK.dateValue, _date(t.date)))
         if t.placeholder:
-            add((v, PK.placeholder, Literal(True)))
+            add((v, _PK.placeholder, Literal(True)))
 
     def diagnostic(self, diagnostic: Diagnostic, n: int) -> None:
         add = self.triples.append
         s = URIRef(iris.diagnostic_iri(self.name, n, self.base))
-        add((s, _A, PK.Diagnostic))
+        add((s, _A, _PK.Diagnostic))
         add((s, _DERIVED, self.doc))
         if diagnostic.line is not None:
             add((s, _LINE, _int(diagnostic.line)))
-        add((s, PK.reason, _str(diagnostic.reason)))
-        add((s, PK.severity, PKC[diagnostic.severity]))
+        add((s, _PK.reason, _str(diagnostic.reason)))
+        add((s, _PK.severity, _code(diagnostic.severity)))
         if diagnostic.cells:
-            add((s, PK.cells, _str("\t".join(diagnostic.cells))))
+            add((s, _PK.cells, _str("\t".join(diagnostic.cells))))
 
 
 # ---- build runs -----------------------------------------------------------------------------
@@ -462,7 +486,7 @@ def build_graph(
     release = software_version()
     agent = URIRef(iris.software_iri(release, base))
     triples: list[Triple] = [
-        (run, _A, PK.Build),
+        (run, _A, _PK.Build),
         (run, _A, PROV.Activity),
         (run, RDFS.label, Literal(f"perfkg build {started.isoformat()}", lang="en")),
         (run, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)),
@@ -470,7 +494,7 @@ def build_graph(
         (run, PROV.wasAssociatedWith, agent),
         (agent, _A, PROV.SoftwareAgent),
         (agent, RDFS.label, Literal("perfkg")),
-        (agent, SCHEMA.softwareVersion, Literal(release)),
+        (agent, _SCHEMA_softwareVersion, Literal(release)),
     ]
     for item in items:
         doc = URIRef(iris.document_iri(item.document, base))
@@ -478,7 +502,7 @@ def build_graph(
         triples += [
             (run, PROV.used, doc),
             (doc, DCTERMS.identifier, _str(item.document)),
-            (doc, PK.sha256, _str(item.sha256)),
+            (doc, _PK.sha256, _str(item.sha256)),
             (named, PROV.wasGeneratedBy, run),
             (named, _DERIVED, doc),
         ]
@@ -513,7 +537,7 @@ class _Reader:
         self.props: dict[Any, dict[Any, list[Any]]] = {}
         for s, p, o in graph:
             self.props.setdefault(s, {}).setdefault(p, []).append(o)
-        documents = [s for s in graph.subjects(_A, PK.Document) if (s, _A, PK.Document) in graph]
+        documents = [s for s in graph.subjects(_A, _PK.Document) if (s, _A, _PK.Document) in graph]
         if len(documents) != 1:
             raise ValueError(f"expected one pk:Document in the graph, found {len(documents)}")
         self.doc = documents[0]
@@ -539,14 +563,14 @@ class _Reader:
 
     def extraction(self) -> Extraction:
         document = self.document()
-        projects = sorted((self.project(s) for s in self.of_type(PK.Project)), key=_by_line)
+        projects = sorted((self.project(s) for s in self.of_type(_PK.Project)), key=_by_line)
         names = {project.line: project.project for project in projects}
         targets = [
-            self.target(s, document.document, names) for s in self.of_type(PK.PerformanceTarget)
+            self.target(s, document.document, names) for s in self.of_type(_PK.PerformanceTarget)
         ]
         targets.sort(key=_target_order)
         diagnostics = sorted(
-            self.of_type(PK.Diagnostic), key=lambda s: int(str(s).rsplit("/", 1)[1])
+            self.of_type(_PK.Diagnostic), key=lambda s: int(str(s).rsplit("/", 1)[1])
         )
         return Extraction(
             document,
@@ -558,21 +582,21 @@ class _Reader:
     def document(self) -> Document:
         s = self.doc
         kind = next((_KIND_BACK[str(t)] for t in self.props[s][_A] if str(t) in _KIND_BACK), None)
-        year = self.text(s, PK.fiscalYear)
+        year = self.text(s, _PK.fiscalYear)
         publisher = self.one(s, DCTERMS.publisher)
         return Document(
             document=self.text(s, DCTERMS.identifier) or "",
-            family=self.code(s, PK.family, str(PKC)),  # type: ignore[arg-type]
+            family=self.code(s, _PK.family, str(PKC)),  # type: ignore[arg-type]
             kind=kind,  # type: ignore[arg-type]
             year=int(year) if year is not None else None,
             department=self.text(publisher, SKOS.prefLabel) if publisher is not None else None,
             department_code=self.text(publisher, ORG.identifier) if publisher is not None else None,
-            encoding=self.text(s, PK.encoding) or "utf-8",
-            lines=int(self.one(s, PK.lineCount) or 0),
+            encoding=self.text(s, _PK.encoding) or "utf-8",
+            lines=int(self.one(s, _PK.lineCount) or 0),
         )
 
     def project(self, s: Any) -> Project:
-        department = self.one(s, PK.department)
+        department = self.one(s, _PK.department)
         project = Project(
             document="",
             project=self.text(s, RDFS.label) or "",
@@ -588,65 +612,65 @@ class _Reader:
         for attribute, prop in _PROJECT_MONEY:
             setattr(project, attribute, self.number(s, prop))
         lines = sorted(
-            self.props.get(s, {}).get(PK.funding, []), key=lambda f: int(self.one(f, PK.position))
+            self.props.get(s, {}).get(_PK.funding, []), key=lambda f: int(self.one(f, _PK.position))
         )
         project.funding = [
             FundingSource(
-                source=self.text(f, PK.sourceName) or "",
-                implementation_yuan=self.number(f, PK.implementationAmount),
-                annual_yuan=self.number(f, PK.annualAmount),
+                source=self.text(f, _PK.sourceName) or "",
+                implementation_yuan=self.number(f, _PK.implementationAmount),
+                annual_yuan=self.number(f, _PK.annualAmount),
             )
             for f in lines
         ]
-        evaluation = self.one(s, PK.evaluation)
+        evaluation = self.one(s, _PK.evaluation)
         if evaluation is not None:
             for attribute, prop in _PROJECT_EVALUATION:
                 setattr(project, attribute, self.number(evaluation, prop))
-            project.grade = self.text(evaluation, PK.grade)
+            project.grade = self.text(evaluation, _PK.grade)
         project.document = self.text(self.doc, DCTERMS.identifier) or ""
         return project
 
     def target(self, s: Any, document: str, names: dict[int, str]) -> tuple[Target, tuple]:
         _, _, labels = _levels()
-        project = self.one(s, PK.project)
+        project = self.one(s, _PK.project)
         project_line = int(str(project).rsplit("/", 1)[1]) if project is not None else None
-        project_name = self.text(s, PK.projectName)
+        project_name = self.text(s, _PK.projectName)
         if project_name is None and project_line is not None:
             project_name = names.get(project_line)
-        level1 = self.one(s, PK.level1)
-        level2 = self.one(s, PK.level2)
-        v = self.one(s, PK.targetValue)
-        e = self.one(s, PK.evaluation)
-        period = self.code(s, PK.period, str(PKC)) or "annual"
-        op = self.one(v, PK.comparator)
+        level1 = self.one(s, _PK.level1)
+        level2 = self.one(s, _PK.level2)
+        v = self.one(s, _PK.targetValue)
+        e = self.one(s, _PK.evaluation)
+        period = self.code(s, _PK.period, str(PKC)) or "annual"
+        op = self.one(v, _PK.comparator)
         target = Target(
             document=document,
-            table=_TABLES_BACK[str(self.one(s, PK.table))],  # type: ignore[arg-type]
+            table=_TABLES_BACK[str(self.one(s, _PK.table))],  # type: ignore[arg-type]
             project=project_name,
             period=period,  # type: ignore[arg-type]
-            level1=labels[str(level1)] if level1 is not None else self.text(s, PK.level1Label),
-            level2=labels[str(level2)] if level2 is not None else self.text(s, PK.level2Label),
-            level3=self.text(s, PK.indicatorName) or "",
-            value=self.text(v, PK.rawValue) or "",
+            level1=labels[str(level1)] if level1 is not None else self.text(s, _PK.level1Label),
+            level2=labels[str(level2)] if level2 is not None else self.text(s, _PK.level2Label),
+            level3=self.text(s, _PK.indicatorName) or "",
+            value=self.text(v, _PK.rawValue) or "",
             line=int(self.one(s, _LINE)),
             op=_OPS_BACK[str(op)] if op is not None else None,
-            number=self.number(v, SCHEMA.value),
-            number_max=self.number(v, SCHEMA.maxValue),
-            unit=self.text(v, SCHEMA.unitText),
-            kind=self.code(v, PK.valueKind, str(PKC)) or "empty",  # type: ignore[arg-type]
-            date=self.text(v, PK.dateValue),
+            number=self.number(v, _SCHEMA_value),
+            number_max=self.number(v, _SCHEMA_maxValue),
+            unit=self.text(v, _SCHEMA_unitText),
+            kind=self.code(v, _PK.valueKind, str(PKC)) or "empty",  # type: ignore[arg-type]
+            date=self.text(v, _PK.dateValue),
             placeholder=bool(
-                self.one(v, PK.placeholder) and self.one(v, PK.placeholder).toPython()
+                self.one(v, _PK.placeholder) and self.one(v, _PK.placeholder).toPython()
             ),
-            level1_raw=self.text(s, PK.level1Raw),
-            level2_raw=self.text(s, PK.level2Raw),
-            level3_raw=self.text(s, PK.indicatorRaw),
-            description=self.text(s, PK.valueDescription),
-            initial_value=self.text(s, PK.initialValue),
-            actual=self.text(e, PK.actual) if e is not None else None,
-            weight=self.number(e, PK.weight) if e is not None else None,
-            score=self.number(e, PK.score) if e is not None else None,
-            deviation_reason=self.text(e, PK.deviationReason) if e is not None else None,
+            level1_raw=self.text(s, _PK.level1Raw),
+            level2_raw=self.text(s, _PK.level2Raw),
+            level3_raw=self.text(s, _PK.indicatorRaw),
+            description=self.text(s, _PK.valueDescription),
+            initial_value=self.text(s, _PK.initialValue),
+            actual=self.text(e, _PK.actual) if e is not None else None,
+            weight=self.number(e, _PK.weight) if e is not None else None,
+            score=self.number(e, _PK.score) if e is not None else None,
+            deviation_reason=self.text(e, _PK.deviationReason) if e is not None else None,
             project_line=project_line,
         )
         tail = str(s).rsplit("/", 1)[1]
@@ -655,13 +679,13 @@ class _Reader:
 
     def diagnostic(self, s: Any, document: str) -> Diagnostic:
         line = self.one(s, _LINE)
-        cells = self.text(s, PK.cells)
+        cells = self.text(s, _PK.cells)
         return Diagnostic(
             document=document,
             line=int(line) if line is not None else None,
-            reason=self.text(s, PK.reason) or "",
+            reason=self.text(s, _PK.reason) or "",
             cells=cells.split("\t") if cells is not None else [],
-            severity=self.code(s, PK.severity, str(PKC)) or "warning",  # type: ignore[arg-type]
+            severity=self.code(s, _PK.severity, str(PKC)) or "warning",  # type: ignore[arg-type]
         )
 
 
