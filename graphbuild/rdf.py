@@ -41,6 +41,7 @@ __all__ = [
     "BuildInput",
     "build_graph",
     "document_graph",
+    "document_triples",
     "records_from_graph",
 ]
 
@@ -210,13 +211,25 @@ def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
     ``base`` defaults to ``$PERFKG_BASE`` or ``iris.DEFAULT_BASE``. The graph's identifier is
     ``iris.graph_iri(document, base)``.
     """
-    base = iris.resolve_base(base)
-    name = extraction.document.document
-    graph = Graph(
-        store="SimpleMemory", identifier=URIRef(iris.graph_iri(name, base)), bind_namespaces="none"
-    )
+    name, triples = document_triples(extraction, base)
+    graph = Graph(identifier=name, bind_namespaces="none")
     for prefix, namespace in _PREFIXES.items():
         graph.bind(prefix, namespace)
+    # The nodes are built by the mapper and valid by construction: skip Graph.addN's checks.
+    graph.store.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
+def document_triples(
+    extraction: Extraction, base: str | None = None
+) -> tuple[URIRef, list[Triple]]:
+    """The named-graph IRI and the triples of ``document_graph``, without building a Graph.
+
+    For stores that load triples straight into another engine: building the rdflib Graph
+    costs more than the mapping itself.
+    """
+    base = iris.resolve_base(base)
+    name = extraction.document.document
     mapper = _Mapper(name, base)
     mapper.document(extraction.document)
     names = {project.line: project.project for project in extraction.projects}
@@ -229,9 +242,7 @@ def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
         mapper.target(target, counts[slot], names)
     for n, diagnostic in enumerate(extraction.diagnostics, 1):
         mapper.diagnostic(diagnostic, n)
-    # The nodes are built here and valid by construction: skip Graph.addN's per-quad checks.
-    graph.store.addN((s, p, o, graph) for s, p, o in mapper.triples)
-    return graph
+    return URIRef(iris.graph_iri(name, base)), mapper.triples
 
 
 class _Mapper:
