@@ -142,7 +142,7 @@ def _int(value: int) -> Literal:
 @lru_cache(maxsize=131072)
 def _decimal(value: float) -> Literal:
     """``value`` as an xsd:decimal whose lexical form reads back as the same float."""
-    text = repr(float(value))
+    text = repr(float(value) + 0.0)  # no negative zero in xsd:decimal
     if "e" in text or "n" in text:  # exponent, inf, nan
         from decimal import Decimal
 
@@ -296,7 +296,7 @@ class _Mapper:
         add((s, _DERIVED, self.doc))
         add((s, _LINE, _int(project.line)))
         add((s, RDFS.label, _zh(project.project)))
-        if project.project_code:
+        if project.project_code is not None:
             add((s, DCTERMS.identifier, _str(project.project_code)))
         department = self.department(project.department, project.department_code)
         if department is not None:
