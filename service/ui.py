@@ -1,7 +1,92 @@
-"""The HTML front end: the home page with statistics and the YASGUI query page."""
+"""The HTML front end: the home page with statistics and the YASGUI query page.
+
+- ``GET /``: documents, departments, projects, targets and diagnostics in the store, targets
+  by level 1, example entity pages and links to the query page, the dumps and VoID.
+- ``GET /query``: YASGUI (``@triply/yasgui``, installed by ``scripts/setup.sh`` from npm and
+  served from ``/static/vendor/yasgui/``), talking only to this server's ``/sparql``, with a
+  picker of the named queries of ``queries/``; ``?query=`` prefills (and runs) a query.
+- ``GET /query/prefixes.json``: the prefixes YASGUI's prefix completion offers (instead of
+  fetching prefix.cc).
+- ``/static/…``: stylesheet, page scripts and the vendored libraries.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from graphbuild.named_queries import registry
+from service.deps import StoreDep
+from service.linked_data import BaseDep
+from service.rendering import STATIC_DIR, Links, page, prefixes
+from service.statistics import COUNTED, dataset_statistics
+
+router = APIRouter(tags=["pages"])
+router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+VENDOR_DIR = STATIC_DIR / "vendor"
+YASGUI_FILES = ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
+"""What ``scripts/setup.sh`` copies from ``service/frontend/node_modules``."""
+
+COUNT_NAMES = {
+    "documents": "文档 Documents",
+    "departments": "部门 Departments",
+    "projects": "项目 Projects",
+    "targets": "绩效目标 Targets",
+    "diagnostics": "诊断 Diagnostics",
+}
+
+
+def _links(request: Request, base: str) -> Links:
+    return Links(base, request.scope.get("root_path", ""))
+
+
+@router.get("/", response_class=HTMLResponse, summary="Home page with dataset statistics")
+def home(request: Request, store: StoreDep, base: BaseDep) -> HTMLResponse:
+    """The home page: statistics, targets by level 1, links and example entities."""
+    links = _links(request, base)
+    stats = dataset_statistics(store, links.space)
+    largest = max((count for _, count in stats.targets_by_level1), default=0)
+    counts = [(name, COUNT_NAMES[name], stats.counts[name]) for name in COUNTED]
+    context: dict[str, Any] = {
+        "title": "首页 Home",
+        "counts": counts,
+        "level1": stats.targets_by_level1,
+        "largest": largest,
+        "examples": stats.examples,
+        "queries": list(registry().values()),
+    }
+    return page(request, "home.html", context, links)
+
+
+@router.get("/query", response_class=HTMLResponse, summary="The YASGUI query page")
+def query_page(request: Request, base: BaseDep) -> HTMLResponse:
+    """YASGUI over ``/sparql`` with the named example queries; ``?query=`` prefills."""
+    links = _links(request, base)
+    named = [
+        {
+            "name": query.name,
+            "title": query.title,
+            "title_en": query.title_en,
+            "description": query.description,
+            "sparql": query.bind(),
+        }
+        for query in registry().values()
+    ]
+    config = {
+        "endpoint": links.path("/sparql"),
+        "prefixes": links.path("/query/prefixes.json"),
+        "queries": named,
+    }
+    missing = [name for name in YASGUI_FILES if not (VENDOR_DIR / name).is_file()]
+    context = {"title": "查询 Query", "config": config, "missing": missing}
+    return page(request, "query.html", context, links)
+
+
+@router.get("/query/prefixes.json", summary="Prefixes for the query editor's completion")
+def query_prefixes() -> JSONResponse:
+    """Prefix → namespace, the format YASGUI's prefix completion reads."""
+    return JSONResponse(prefixes())
