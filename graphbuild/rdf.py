@@ -1,10 +1,11 @@
-"""Records to RDF: one named graph per document, and a description of each build.
+"""Records to RDF and back: one named graph per document.
 
 ``document_graph`` maps one :class:`~graphbuild.records.Extraction` onto the perfkg ontology
 (``ontology/perfkg.ttl``); the graph's identifier is the document's named-graph IRI, so a store
-replaces exactly that document's triples when it is re-ingested. ``build_graph`` describes one
-build run with PROV-O. ``records_from_graph`` is the inverse of ``document_graph`` (used by the
-round-trip tests and by anyone holding only the graph).
+replaces exactly that document's triples when it is re-ingested. ``records_from_graph`` is its
+inverse (used by the round-trip tests and by anyone holding only the graph). ``build_graph``,
+which describes a build run, lives in :mod:`graphbuild.provenance` and is re-exported here.
+The mapping is documented in ``docs/iris.md``.
 
 The mapping collects plain tuples and adds them in one ``addN`` call; literals and IRIs that
 repeat (labels, codes, numbers) come from small caches.
@@ -18,14 +19,9 @@ repeat (labels, codes, numbers) come from small caches.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,8 +30,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from graphbuild import iris
 from graphbuild.levels import vocabulary
+from graphbuild.provenance import BuildInput, build_graph
 from graphbuild.records import Diagnostic, Document, Extraction, FundingSource, Project, Target
-from graphbuild.vocab import LV, ORG, PK, PKC, PKU, SCHEMA, UNITS_FILE
+from graphbuild.vocab import ORG, PK, PKC, PREFIXES, SCHEMA, UNITS_FILE
 
 __all__ = [
     "BuildInput",
@@ -54,7 +51,6 @@ _SCHEMA_minValue = SCHEMA["minValue"]
 _SCHEMA_maxValue = SCHEMA["maxValue"]
 _SCHEMA_unitText = SCHEMA["unitText"]
 _SCHEMA_unitCode = SCHEMA["unitCode"]
-_SCHEMA_softwareVersion = SCHEMA["softwareVersion"]
 _PREF_LABEL = SKOS.prefLabel
 _A = RDF.type
 _DERIVED = PROV.wasDerivedFrom
@@ -102,20 +98,6 @@ _TABLES = {"project": PKC["project-table"], "department": PKC["department-table"
 _TABLES_BACK = {str(iri): kind for kind, iri in _TABLES.items()}
 _KIND_CLASSES = {"budget": _PK.BudgetDocument, "final_accounts": _PK.FinalAccountsDocument}
 _KIND_BACK = {str(iri): kind for kind, iri in _KIND_CLASSES.items()}
-_PREFIXES = {
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "pk": PK._NS,
-    "lv": LV,
-    "pkc": PKC,
-    "pku": PKU,
-    "schema": SCHEMA,
-    "org": ORG,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-    "skos": SKOS,
-}
 
 
 # ---- literals and IRIs ----------------------------------------------------------------------
@@ -213,7 +195,7 @@ def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
     """
     name, triples = document_triples(extraction, base)
     graph = Graph(identifier=name, bind_namespaces="none")
-    for prefix, namespace in _PREFIXES.items():
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     # The nodes are built by the mapper and valid by construction: skip Graph.addN's checks.
     graph.store.addN((s, p, o, graph) for s, p, o in triples)
@@ -442,92 +424,6 @@ class _Mapper:
         add((s, _PK.severity, _code(diagnostic.severity)))
         if diagnostic.cells:
             add((s, _PK.cells, _str("\t".join(diagnostic.cells))))
-
-
-# ---- build runs -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BuildInput:
-    """One input file of a build: its document name (file name) and the SHA-256 of its bytes."""
-
-    document: str
-    sha256: str
-
-    @classmethod
-    def from_path(cls, path: Path | str) -> BuildInput:
-        """Hash a file; its name is the document name the extractor gives it."""
-        path = Path(path)
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return cls(path.name, digest.hexdigest())
-
-
-def software_version() -> str:
-    """The installed perfkg version (``0+unknown`` when running from an uninstalled tree)."""
-    try:
-        return version("perfkg")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
-def build_graph(
-    inputs: Sequence[BuildInput | Path | str],
-    started: datetime,
-    ended: datetime,
-    base: str | None = None,
-) -> Graph:
-    """The graph ``{base}graph/build`` describing one build run as a ``prov:Activity``.
-
-    The run used each input document (with its SHA-256) and generated its named graph; it was
-    associated with the perfkg software agent of the installed version. The run's IRI is
-    derived from its start time and its inputs, so describing the same run twice gives the
-    same graph.
-    """
-    base = iris.resolve_base(base)
-    items = [
-        item if isinstance(item, BuildInput) else BuildInput.from_path(item) for item in inputs
-    ]
-    started, ended = _aware(started), _aware(ended)
-    fingerprint = hashlib.sha1(
-        "\n".join(sorted(f"{i.document}\t{i.sha256}" for i in items)).encode()
-    ).hexdigest()[:8]
-    stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
-    run = URIRef(iris.build_iri(f"{stamp}-{fingerprint}", base))
-    release = software_version()
-    agent = URIRef(iris.software_iri(release, base))
-    triples: list[Triple] = [
-        (run, _A, _PK.Build),
-        (run, _A, PROV.Activity),
-        (run, RDFS.label, Literal(f"perfkg build {started.isoformat()}", lang="en")),
-        (run, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)),
-        (run, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)),
-        (run, PROV.wasAssociatedWith, agent),
-        (agent, _A, PROV.SoftwareAgent),
-        (agent, RDFS.label, Literal("perfkg")),
-        (agent, _SCHEMA_softwareVersion, Literal(release)),
-    ]
-    for item in items:
-        doc = URIRef(iris.document_iri(item.document, base))
-        named = URIRef(iris.graph_iri(item.document, base))
-        triples += [
-            (run, PROV.used, doc),
-            (doc, DCTERMS.identifier, _str(item.document)),
-            (doc, _PK.sha256, _str(item.sha256)),
-            (named, PROV.wasGeneratedBy, run),
-            (named, _DERIVED, doc),
-        ]
-    graph = Graph(identifier=URIRef(iris.build_graph_iri(base)), bind_namespaces="none")
-    for prefix, namespace in _PREFIXES.items():
-        graph.bind(prefix, namespace)
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment.astimezone(UTC) if moment.tzinfo else moment.astimezone().astimezone(UTC)
 
 
 # ---- graph -> records -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "perfkg.ttl"
@@ -138,3 +138,20 @@ class PK(DefinedNamespace):
     reason: URIRef
     severity: URIRef
     cells: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "pk": str(PK._NS),
+    "lv": str(LV),
+    "pkc": str(PKC),
+    "pku": str(PKU),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "skos": str(SKOS),
+}
+"""The prefixes bound on every graph the mapping makes (the same as ``ontology/context.jsonld``)."""
