@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from graphbuild.levels import vocabulary
 from graphbuild.vocab import (
@@ -19,6 +19,7 @@ from graphbuild.vocab import (
     PK,
     PKC,
     PKU,
+    PREFIXES,
     SHAPES_FILE,
     UNITS_FILE,
 )
@@ -200,3 +201,29 @@ def test_every_shape_has_a_message() -> None:
         ) is None:
             # property shapes inside sh:or need no message of their own
             assert (None, RDF.first, shape) in graph, shape
+
+
+# ---- JSON-LD context --------------------------------------------------------------------------
+def test_context_has_a_term_for_every_property_coerced_by_its_range(ontology: Graph) -> None:
+    context = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+    for prop in pk_terms(ontology, OWL.ObjectProperty, OWL.DatatypeProperty):
+        name = str(prop)[len(str(PK._NS)) :]
+        term = context[name]
+        assert term["@id"] == f"pk:{name}"
+        rng = ontology.value(prop, RDFS.range)
+        if (prop, RDF.type, OWL.ObjectProperty) in ontology:
+            assert term.get("@type") == "@id", name
+        elif rng == RDF.langString:
+            assert term.get("@language") == "zh", name
+        elif isinstance(rng, URIRef) and rng != XSD.string:
+            assert term.get("@type") == "xsd:" + str(rng).rsplit("#", 1)[1], name
+        else:
+            assert "@type" not in term and "@language" not in term, name
+    for cls in pk_terms(ontology, OWL.Class):
+        assert context[str(cls)[len(str(PK._NS)) :]] == f"pk:{str(cls)[len(str(PK._NS)) :]}"
+
+
+def test_context_prefixes_match_the_code() -> None:
+    context = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+    for prefix, namespace in PREFIXES.items():
+        assert context[prefix] == namespace
