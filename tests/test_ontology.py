@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
@@ -191,6 +192,12 @@ def test_unit_labels_are_unambiguous() -> None:
 
 
 # ---- shapes -----------------------------------------------------------------------------------
+def test_shapes_are_valid_shacl() -> None:
+    """The shapes graph conforms to SHACL's own shapes (pyshacl's meta-SHACL check)."""
+    conforms, _, text = validate(Graph(), shacl_graph=load(SHAPES_FILE), meta_shacl=True)
+    assert conforms, text
+
+
 def test_every_shape_has_a_message() -> None:
     graph = load(SHAPES_FILE)
     shapes = set(graph.subjects(URIRef(SH + "path"), None))
