@@ -98,7 +98,9 @@ def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts
             project = _start_project(cells, code, line, block_start, parts)
             if project is None:
                 if any(clean(c) for c in cells[block_start:]):
-                    parts.diagnose(line.number, "indicators on a unit total row (short code)", cells)
+                    parts.diagnose(
+                        line.number, "indicators on a unit total row (short code)", cells
+                    )
                 continue
         elif (
             project is not None
