@@ -1,0 +1,479 @@
+"""Query execution with a timeout that really stops the work, a row cap and a concurrency bound.
+
+Two executors share one interface (:class:`Executor`):
+
+- :class:`OxigraphExecutor` (a store directory) keeps ``max_concurrent_queries`` worker
+  processes (:mod:`service._worker`), each with the store opened read-only. A query goes to
+  an idle worker; if it has not answered within ``query_timeout`` the worker is killed
+  (SIGKILL: nothing inside Oxigraph can be interrupted more gently) and a fresh one is
+  started in the background, and the client gets 504. Requests beyond the workers wait, at
+  most ``max_queued_queries`` of them and at most ``query_timeout`` seconds, else 503 with
+  ``Retry-After``. An update (admin only) stops admitting queries, waits for the running
+  ones, stops the workers, runs in a one-off process that opens the store read-write (killed
+  at the timeout too; Oxigraph's transaction then leaves the store unchanged), and restarts
+  the workers, so no reader ever has the store open while it is written.
+- :class:`RemoteExecutor` (``--endpoint``) proxies through
+  :class:`~graphbuild.stores.remote.RemoteStore` (httpx with the query timeout) in threads,
+  with the same bound; the row cap is applied to the parsed answer. A timeout stops the wait,
+  not the remote server's work.
+
+Blocking work runs in threads (``anyio.to_thread``) so the event loop never waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+
+import anyio.to_thread
+import pyoxigraph as ox
+
+from graphbuild.formats import Format, Kind
+from graphbuild.stores import StoreError
+from service._worker import QueryJob, Reply
+from service.errors import ApiError, malformed, parser_position
+from service.query_text import with_dataset
+from service.results import context_prefixes, write
+
+log = logging.getLogger("perfkg.service")
+
+_START_TIMEOUT = 60.0
+_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["Executor", "OxigraphExecutor", "Outcome", "QueryJob", "RemoteExecutor"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A serialised answer and what the client must be told about it."""
+
+    body: bytes
+    format: Format
+    rows: int
+    truncated: bool
+
+
+class Executor(Protocol):
+    """Runs queries and updates with the service's limits."""
+
+    def start(self) -> None:
+        """Get ready (start worker processes); blocking, idempotent."""
+        ...
+
+    def close(self) -> None:
+        """Stop everything started; blocking, idempotent."""
+        ...
+
+    async def query(self, job: QueryJob) -> Outcome:
+        """Run a query; raises :class:`ApiError` (400, 503, 504 …) when it cannot answer."""
+        ...
+
+    async def update(self, sparql: str) -> None:
+        """Run an update (the caller has checked the admin token)."""
+        ...
+
+
+def busy(reason: str, retry_after: int = 1) -> ApiError:
+    """503 with Retry-After."""
+    return ApiError(503, "busy", reason, headers={"Retry-After": str(retry_after)})
+
+
+def timed_out(seconds: float, what: str = "query") -> ApiError:
+    """504: the work was stopped at the timeout."""
+    return ApiError(
+        504,
+        "query_timeout",
+        f"the {what} ran longer than the {seconds:g} s limit and was stopped; "
+        "narrow it (LIMIT, more specific patterns) or ask the operator for a longer "
+        "PERFKG_QUERY_TIMEOUT",
+    )
+
+
+class Admission:
+    """Counts admitted requests (running or waiting) and can drain them for an update."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._active = 0
+        self._paused = False
+        self._condition = threading.Condition()
+
+    @property
+    def active(self) -> int:
+        return self._active
+
+    @contextmanager
+    def enter(self) -> Iterator[None]:
+        """Admit one request, or raise 503 when ``limit`` are already in."""
+        with self._condition:
+            if self._paused:
+                raise busy("an update is running; retry in a moment")
+            if self._active >= self.limit:
+                raise busy(
+                    f"the server is busy ({self._active} queries running or waiting); "
+                    "retry in a moment"
+                )
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._active -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def exclusive(self, timeout: float) -> Iterator[None]:
+        """Stop admitting, wait until nothing runs (503 after ``timeout``), then hold."""
+        with self._condition:
+            if self._paused:
+                raise busy("another update is running; retry in a moment")
+            self._paused = True
+            if not self._condition.wait_for(lambda: self._active == 0, timeout):
+                self._paused = False
+                raise busy("queries kept running; the update was not started", 5)
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._paused = False
+                self._condition.notify_all()
+
+
+def outcome_of(reply: Reply) -> Outcome:
+    """A worker's reply as an outcome, or the error it stands for."""
+    status = reply[0]
+    if status == "ok":
+        _, body, name, rows, truncated = reply
+        return Outcome(body, Format(name), rows, truncated)  # type: ignore[arg-type]
+    if status == "syntax":
+        raise malformed(str(reply[1]))
+    raise ApiError(400, "query_failed", str(reply[1]), parser_position(str(reply[1])))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+
+    def stop(self, grace: float = 1.0) -> None:
+        """Ask the worker to exit; kill it if it does not within ``grace`` seconds."""
+        with suppress(OSError, ValueError):
+            self.conn.send(None)
+        with suppress(subprocess.TimeoutExpired):
+            self.process.wait(grace)
+        self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL (whatever it is doing) and reap."""
+        if self.process.poll() is None:
+            self.process.kill()
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(5)
+        self.conn.close()
+
+
+def _spawn(*args: str) -> _Worker:
+    """Start ``python -m service._worker FD ARGS…`` with one end of a socket pair as FD.
+
+    A plain subprocess (not multiprocessing's spawn) so that the worker never re-imports the
+    parent's ``__main__`` and starts in its own session (Ctrl-C goes to the parent, which
+    stops the workers).
+    """
+    ours, theirs = socket.socketpair()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service._worker", str(theirs.fileno()), *args],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    finally:
+        theirs.close()
+    return _Worker(process, Connection(ours.detach()))
+
+
+class OxigraphExecutor:
+    """A pool of killable read-only worker processes over an Oxigraph store directory."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        workers: int,
+        queued: int,
+        timeout: float,
+        base_iri: str | None = None,
+        on_pause: Callable[[], None] | None = None,
+        on_resume: Callable[[], None] | None = None,
+    ) -> None:
+        self.path = path
+        self.size = workers
+        self.timeout = timeout
+        self.base_iri = base_iri
+        self._on_pause = on_pause
+        self._on_resume = on_resume
+        self._admission = Admission(workers + queued)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+        self.replaced = 0  # workers killed and replaced (for tests and logs)
+
+    def __repr__(self) -> str:
+        return f"OxigraphExecutor({str(self.path)!r}, workers={self.size})"
+
+    # lifecycle
+
+    def start(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+            self._closed = False
+        self._start_workers(self.size)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._started = False
+            workers = list(self._all)
+            self._all.clear()
+        self._drain_idle()
+        for worker in workers:
+            worker.stop()
+
+    def _start_workers(self, count: int) -> None:
+        spawned = [_spawn("serve", str(self.path)) for _ in range(count)]
+        errors = []
+        for worker in spawned:
+            try:
+                self._await_ready(worker)
+            except StoreError as error:
+                errors.append(str(error))
+                worker.kill()
+                continue
+            self._adopt(worker)
+        if errors:
+            raise StoreError(errors[0])
+
+    def _await_ready(self, worker: _Worker) -> None:
+        if not worker.conn.poll(_START_TIMEOUT):
+            raise StoreError(f"a query worker did not start within {_START_TIMEOUT:g} s")
+        try:
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            raise StoreError("a query worker exited while opening the store") from None
+        if reply[0] != "ready":
+            raise StoreError(str(reply[1]))
+
+    def _adopt(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                return
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _drain_idle(self) -> list[_Worker]:
+        drained = []
+        while True:
+            try:
+                drained.append(self._idle.get_nowait())
+            except queue.Empty:
+                return drained
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker (timed out or broken) and start a replacement in the background."""
+        with self._lock:
+            self._all.discard(worker)
+            closed = self._closed
+        worker.kill()
+        self.replaced += 1
+        if not closed:
+            threading.Thread(target=self._replace, name="perfkg-respawn", daemon=True).start()
+
+    def _replace(self) -> None:
+        for attempt in range(5):
+            try:
+                self._start_workers(1)
+                return
+            except StoreError as error:
+                log.error("could not restart a query worker (attempt %d): %s", attempt + 1, error)
+                time.sleep(0.5 * (attempt + 1))
+
+    # queries
+
+    async def query(self, job: QueryJob) -> Outcome:
+        if not self._started:
+            await anyio.to_thread.run_sync(self.start)
+        return await anyio.to_thread.run_sync(self._query, job)
+
+    def _query(self, job: QueryJob) -> Outcome:
+        with self._admission.enter():
+            try:
+                worker = self._idle.get(timeout=self.timeout)
+            except queue.Empty:
+                raise busy(
+                    f"no query worker became free within {self.timeout:g} s; retry later", 5
+                ) from None
+            try:
+                worker.conn.send(job)
+                if not worker.conn.poll(self.timeout):
+                    self._retire(worker)
+                    raise timed_out(self.timeout)
+                reply = worker.conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._retire(worker)
+                raise ApiError(
+                    500, "worker_failed", "the query worker stopped unexpectedly; retry"
+                ) from None
+            self._idle.put(worker)
+        return outcome_of(reply)
+
+    # updates
+
+    async def update(self, sparql: str) -> None:
+        await anyio.to_thread.run_sync(self._update, sparql)
+
+    def _update(self, sparql: str) -> None:
+        with self._admission.exclusive(self.timeout):
+            with self._lock:
+                workers = list(self._all)
+                self._all.clear()
+            self._drain_idle()
+            for worker in workers:
+                worker.stop()
+            if self._on_pause:
+                self._on_pause()
+            try:
+                reply = self._run_update(sparql)
+            finally:
+                if self._on_resume:
+                    self._on_resume()
+                if self._started:
+                    self._start_workers(self.size)
+        if reply[0] == "syntax":
+            raise malformed(str(reply[1]), "malformed_update")
+        if reply[0] != "done":
+            raise ApiError(400, "update_failed", str(reply[1]), parser_position(str(reply[1])))
+
+    def _run_update(self, sparql: str) -> Reply:
+        worker = _spawn("update", str(self.path), self.base_iri or "")
+        try:
+            worker.conn.send(sparql)
+            if not worker.conn.poll(self.timeout):
+                raise timed_out(self.timeout, "update")
+            return worker.conn.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            raise ApiError(
+                500, "worker_failed", "the update process stopped unexpectedly"
+            ) from None
+        finally:
+            worker.kill()
+
+
+class RemoteExecutor:
+    """Queries proxied to a remote SPARQL endpoint through a RemoteStore."""
+
+    def __init__(self, store: object, *, concurrent: int, queued: int, timeout: float) -> None:
+        from graphbuild.stores.remote import RemoteStore
+
+        if not isinstance(store, RemoteStore):
+            raise TypeError("RemoteExecutor needs a RemoteStore")
+        self.store = store
+        self.timeout = timeout
+        self._limiter = threading.Semaphore(concurrent)
+        self._admission = Admission(concurrent + queued)
+
+    def __repr__(self) -> str:
+        return f"RemoteExecutor({self.store.query_url!r})"
+
+    def start(self) -> None:
+        """Nothing to start: the store's HTTP client connects on demand."""
+
+    def close(self) -> None:
+        """The store (owned by the caller) closes the HTTP client."""
+
+    async def query(self, job: QueryJob) -> Outcome:
+        return await anyio.to_thread.run_sync(self._query, job)
+
+    def _query(self, job: QueryJob) -> Outcome:
+        sparql = job.sparql
+        if job.default_graphs is not None or job.named_graphs is not None:
+            sparql = with_dataset(
+                sparql, list(job.default_graphs or ()), list(job.named_graphs or ())
+            )
+        with self._admission.enter(), self._slot():
+            body, media_type = self._call(self.store.query, sparql, Format.JSON.media_type)
+        try:
+            got = Format.from_media_type(media_type)
+        except ValueError:
+            raise ApiError(
+                502, "upstream_error", f"the endpoint answered in an unknown type {media_type!r}"
+            ) from None
+        try:
+            parsed = (
+                ox.parse_query_results(body, got.results_format)
+                if got.kind is Kind.RESULTS
+                else ox.parse(body, got.rdf_format)
+            )
+            written = write(
+                parsed,
+                Format(job.results_format),
+                Format(job.rdf_format),
+                job.max_rows,
+                context_prefixes(),
+            )
+        except (SyntaxError, ValueError, OSError) as error:
+            raise ApiError(
+                502, "upstream_error", f"unreadable answer from the endpoint: {error}"
+            ) from None
+        return Outcome(written.body, written.format, written.rows, written.truncated)
+
+    async def update(self, sparql: str) -> None:
+        def run() -> None:
+            with self._admission.enter(), self._slot():
+                self._call(self.store.update, sparql)
+
+        await anyio.to_thread.run_sync(run)
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        if not self._limiter.acquire(timeout=self.timeout):
+            raise busy(f"no connection to the endpoint became free within {self.timeout:g} s", 5)
+        try:
+            yield
+        finally:
+            self._limiter.release()
+
+    def _call(self, method: Callable[..., object], *args: object) -> tuple[bytes, str]:
+        try:
+            return method(*args)  # type: ignore[return-value]
+        except StoreError as error:
+            raise remote_error(str(error), self.timeout) from None
+
+
+def remote_error(message: str, timeout: float) -> ApiError:
+    """A RemoteStore failure as the client should see it."""
+    lowered = message.lower()
+    if "timed out" in lowered or "timeout" in lowered:
+        return timed_out(timeout)
+    if "answered 400" in lowered:
+        return malformed(message)
+    return ApiError(502, "upstream_error", message, parser_position(message))

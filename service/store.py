@@ -1,0 +1,87 @@
+"""The store the server process itself reads (linked-data pages, dumps, VoID).
+
+For a store directory it is an :class:`~graphbuild.stores.oxigraph.OxigraphStore` opened
+*read-only* (RocksDB allows any number of read-only openings next to each other, so the
+server process and every query worker can read at once). It refuses writes; updates go
+through ``POST /sparql`` with the admin token, which closes this store while the update runs
+(:meth:`ReadOnlyOxigraphStore.suspend`) and reopens it afterwards (:meth:`resume`) so that
+no reader has the files open while they are written.
+
+For ``--endpoint`` it is a :class:`~graphbuild.stores.remote.RemoteStore` with the query
+timeout as its HTTP timeout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from graphbuild.stores import Store, StoreError
+from graphbuild.stores.oxigraph import OxigraphStore
+from service.settings import Settings
+
+
+def check_store_dir(path: Path) -> None:
+    """Raise a StoreError that says what to do when ``path`` holds no built store."""
+    if not (path / "CURRENT").is_file():
+        raise StoreError(
+            f"no perfkg store at {path}: build one first (`perfkg build data/samples --store "
+            f"{path}`), or choose one with --store / PERFKG_STORE, or serve a SPARQL server "
+            "with --endpoint"
+        )
+
+
+class ReadOnlyOxigraphStore(OxigraphStore):
+    """An Oxigraph store directory opened read-only (writes raise StoreError)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        check_store_dir(self.path)
+        self._store = None
+        self.resume()
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyOxigraphStore({str(self.path)!r})"
+
+    def suspend(self) -> None:
+        """Close the files (an update is about to write them)."""
+        self._store = None
+
+    def resume(self) -> None:
+        """(Re)open the files read-only, seeing everything written so far."""
+        try:
+            self._store = ox.Store.read_only(str(self.path))
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"cannot open the store {self.path} read-only: {error}") from None
+
+    def _refuse(self) -> StoreError:
+        return StoreError(
+            "the server's store is read-only; send updates to POST /sparql with the admin token"
+        )
+
+    def replace_graph(self, graph: Graph) -> int:
+        raise self._refuse()
+
+    def drop_graph(self, name: str) -> None:
+        raise self._refuse()
+
+    def update(self, sparql: str) -> None:
+        raise self._refuse()
+
+    def flush(self) -> None:
+        """Nothing to write."""
+
+    def close(self) -> None:
+        self._store = None
+
+
+def open_service_store(settings: Settings) -> Store:
+    """The store the settings name, opened for serving (read-only, or remote)."""
+    if settings.endpoint is not None:
+        from graphbuild.stores.remote import RemoteStore
+
+        return RemoteStore(settings.endpoint, timeout=settings.query_timeout)
+    assert settings.store_dir is not None
+    return ReadOnlyOxigraphStore(settings.store_dir)
