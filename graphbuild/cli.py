@@ -1,7 +1,9 @@
 """The ``perfkg`` command line: a thin front end over the library.
 
-Exit codes: 0 when every file was read, 1 when some could not be (the others are still
-written), 2 for usage errors.
+Commands parse options, call ``graphbuild`` (``extract``, ``build``, ``validate``, ``reason``,
+the stores) and format the output. Exit codes: 0 on success, 1 when some input failed (the
+others are still done) or validation found violations, 2 for usage errors. Every error is one
+line on standard error, without a traceback.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from typing import IO
 
 import click
 
-from graphbuild import __version__
+from graphbuild import __version__, iris
+from graphbuild.build import BuildReport, DocumentResult, resolve_graph
 from graphbuild.export import Format, write_csv, write_jsonl
 from graphbuild.extract import extract_file
+from graphbuild.formats import Format as RdfFormat
+from graphbuild.formats import Kind
 from graphbuild.read import ReadError
 from graphbuild.records import Extraction
+from graphbuild.stores import Store, StoreError, default_store_dir, open_store
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -67,7 +73,24 @@ def summary_lines(extraction: Extraction) -> list[str]:
     ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Failure(click.ClickException):
+    """An error shown as one line, ``perfkg: error: …``, exit status 1."""
+
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(f"perfkg: error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    """Turns a StoreError (or a bad --base) anywhere in a command into one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise _Failure(str(error)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="perfkg")
 def main() -> None:
     """perfkg: Chinese budget performance targets (绩效目标) as records and a knowledge graph."""
@@ -135,6 +158,278 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
     if failed:
         click.echo(f"perfkg: {failed} of {len(paths)} files could not be read", err=True)
         sys.exit(1)
+
+
+# ---- graph commands: build, export, validate, reason -----------------------------------------
+
+
+def _store_options(command):  # type: ignore[no-untyped-def]
+    """--store / --endpoint / --base, shared by every command that uses the store."""
+    command = click.option(
+        "--base",
+        envvar="PERFKG_BASE",
+        metavar="IRI",
+        help=f"Base IRI of the data (default: $PERFKG_BASE or {iris.DEFAULT_BASE}).",
+    )(command)
+    command = click.option(
+        "--endpoint",
+        envvar="PERFKG_ENDPOINT",
+        metavar="URL",
+        help="A SPARQL 1.1 server instead of the embedded store, e.g. http://127.0.0.1:7878 "
+        "for `oxigraph serve --union-default-graph` (default: $PERFKG_ENDPOINT).",
+    )(command)
+    command = click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="Directory of the embedded Oxigraph store (default: $PERFKG_STORE or "
+        "./perfkg-data; created if missing).",
+    )(command)
+    return command
+
+
+def _open(store_dir: Path | None, endpoint: str | None) -> Store:
+    if store_dir and endpoint:
+        raise click.UsageError("give either --store or --endpoint, not both")
+    return open_store(store_dir, endpoint)
+
+
+def _where(store_dir: Path | None, endpoint: str | None) -> str:
+    return endpoint or str(store_dir or default_store_dir())
+
+
+def _base(base: str | None) -> str:
+    try:
+        return iris.resolve_base(base)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base") from None
+
+
+def _short(name: str | None, base: str) -> str:
+    if name is None:
+        return "-"
+    return name[len(base) :] if name.startswith(base) else name
+
+
+def build_summary(report: BuildReport, base: str, where: str) -> list[str]:
+    """The table printed after ``perfkg build``: one line per document, then the totals."""
+    width = max([len(d.path.name) for d in report.documents] + [len("graph/ontology"), 8])
+    lines = [
+        f"store: {where}",
+        f"  {'document':{width}} {'triples':>9} {'projects':>9} {'targets':>8} {'diagnostics':>12}",
+    ]
+    for doc in report.documents:
+        if doc.ok:
+            lines.append(
+                f"  {doc.path.name:{width}} {doc.quads:9,d} {doc.projects:9,d} {doc.targets:8,d} "
+                f"{doc.diagnostics:12,d}"
+            )
+        else:
+            lines.append(f"  {doc.path.name:{width}} {'FAILED':>9}")
+    for name, quads in (
+        (report.ontology_graph, report.ontology_quads),
+        (report.build_graph, report.build_quads),
+    ):
+        lines.append(f"  {_short(name, base):{width}} {quads:9,d}")
+    built = report.built
+    triples = sum(d.quads for d in built) + report.ontology_quads + report.build_quads
+    lines.append(
+        f"built {len(built)} of {len(report.documents)} documents: {len(built) + 2} graphs, "
+        f"{triples:,} triples, {sum(d.targets for d in built):,} targets, "
+        f"{sum(d.diagnostics for d in built):,} diagnostics"
+    )
+    return lines
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_options
+def build(
+    files: tuple[Path, ...], store_dir: Path | None, endpoint: str | None, base: str | None
+) -> None:
+    """Build the knowledge graph from document text files (or folders of .txt files).
+
+    Each document becomes one named graph, {base}graph/{file name}; building a document
+    again replaces exactly its graph. The ontology is loaded into {base}graph/ontology and
+    the run is described in {base}graph/build. A document that cannot be read or mapped is
+    reported on one line and skipped (exit status 1); the others are still built.
+    """
+    from graphbuild.build import build as run_build
+    from graphbuild.build import expand
+
+    paths = expand(files)
+    if not paths:
+        raise click.UsageError("no .txt files found in the given folders")
+    resolved = _base(base)
+    with (
+        _open(store_dir, endpoint) as store,
+        click.progressbar(
+            length=len(paths),
+            label="building",
+            file=sys.stderr,
+            item_show_func=lambda name: name,
+        ) as bar,
+    ):
+
+        def progress(result: DocumentResult) -> None:
+            if result.error is not None:
+                click.echo(f"\nperfkg: error: {result.error}", err=True)
+            bar.update(1, result.path.name)
+
+        report = run_build(paths, store, resolved, progress=progress)
+    click.echo("\n".join(build_summary(report, resolved, _where(store_dir, endpoint))))
+    if report.failed:
+        click.echo(
+            f"perfkg: {len(report.failed)} of {len(report.documents)} files could not be built",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RdfFormat.names(Kind.RDF)),
+    help="RDF format (default: from the -o file's extension, else nquads).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.option(
+    "--graph",
+    "graph_name",
+    metavar="DOC_OR_IRI",
+    help="Only this graph: a document name (000_x.txt), ontology, build, inferred, or an IRI.",
+)
+@_store_options
+def export(
+    fmt: str | None,
+    output: Path | None,
+    graph_name: str | None,
+    store_dir: Path | None,
+    endpoint: str | None,
+    base: str | None,
+) -> None:
+    """Export the whole store, or one graph, as RDF.
+
+    nquads and trig keep the named graphs; turtle, ntriples and rdfxml of the whole store
+    write the union of the graphs; jsonld is compacted with ontology/context.jsonld. All but
+    jsonld are streamed from the store.
+    """
+    if fmt is not None:
+        chosen = RdfFormat.from_name(fmt, Kind.RDF)
+    elif output is not None:
+        try:
+            chosen = RdfFormat.from_extension(output.name, Kind.RDF)
+        except ValueError:
+            chosen = RdfFormat.NQUADS
+    else:
+        chosen = RdfFormat.NQUADS
+    resolved = _base(base)
+    with _open(store_dir, endpoint) as store:
+        name = resolve_graph(graph_name, resolved) if graph_name else None
+        if name is not None and store.quad_count(name) == 0:
+            raise _Failure(f"the store has no graph <{name}> (or it is empty)")
+        if output is None:
+            stdout = click.get_binary_stream("stdout")
+            try:
+                store.export(stdout, chosen.media_type, name)
+                stdout.flush()
+            except BrokenPipeError:  # `perfkg export | head`: stop quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+                sys.exit(1)
+            return
+        partial = output.with_name(output.name + ".partial")
+        try:
+            with open(partial, "wb") as out:
+                store.export(out, chosen.media_type, name)
+            os.replace(partial, output)
+        finally:
+            partial.unlink(missing_ok=True)
+    click.echo(f"wrote {output} ({chosen.value})", err=True)
+
+
+@main.command()
+@click.option(
+    "--graph",
+    "graph_names",
+    multiple=True,
+    metavar="DOC_OR_IRI",
+    help="Validate only this graph (repeatable; default: every document graph).",
+)
+@click.option("--limit", default=50, show_default=True, help="Findings shown per graph.")
+@_store_options
+def validate(
+    graph_names: tuple[str, ...],
+    limit: int,
+    store_dir: Path | None,
+    endpoint: str | None,
+    base: str | None,
+) -> None:
+    """Check every document graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Prints each finding (focus node, path, message) and a total; the exit status is 1 when
+    there is a violation.
+    """
+    from graphbuild.build import data_graph_names
+    from graphbuild.validate import report_lines
+    from graphbuild.validate import validate as run_validate
+
+    resolved = _base(base)
+    with _open(store_dir, endpoint) as store:
+        names = [resolve_graph(g, resolved) for g in graph_names] or data_graph_names(
+            store, resolved
+        )
+        if not names:
+            raise _Failure(
+                f"{_where(store_dir, endpoint)} holds no document graphs; run `perfkg build` first"
+            )
+        with click.progressbar(length=len(names), label="validating", file=sys.stderr) as bar:
+            report = run_validate(store, resolved, names, progress=lambda _: bar.update(1))
+    click.echo("\n".join(report_lines(report, resolved, limit)))
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--drop", is_flag=True, help="Remove the inferred graph instead of computing it.")
+@_store_options
+def reason(drop: bool, store_dir: Path | None, endpoint: str | None, base: str | None) -> None:
+    """Compute the OWL-RL closure of the ontology and the documents (owlrl).
+
+    Only the new triples are written, into their own graph {base}graph/inferred, which
+    replaces the previous one; --drop removes it. owlrl is slow (a few thousand triples per
+    second): fine for the samples, not for thousands of documents.
+    """
+    from graphbuild.reason import drop_inferred
+    from graphbuild.reason import reason as run_reason
+
+    resolved = _base(base)
+    with _open(store_dir, endpoint) as store:
+        if drop:
+            click.echo(f"dropped <{drop_inferred(store, resolved)}>")
+            return
+        click.echo("reasoning (OWL-RL, owlrl) …", err=True)
+        report = run_reason(store, resolved)
+    click.echo(
+        f"{report.inferred:,} inferred triples (from {report.asserted:,} asserted) written to "
+        f"<{report.graph}>, replacing the previous ones"
+    )
+
+
+def _add_serve() -> None:
+    """``perfkg serve`` lives in service/cli.py, which loads FastAPI only when it runs."""
+    from service.cli import serve
+
+    main.add_command(serve)
+
+
+_add_serve()
 
 
 if __name__ == "__main__":

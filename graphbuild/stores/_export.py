@@ -1,0 +1,95 @@
+"""Export helpers every store shares: format checks, prefixes and JSON-LD with the shipped context."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from rdflib import Dataset, Graph
+
+from graphbuild.formats import Format, Kind
+from graphbuild.stores._terms import quiet_rdflib
+from graphbuild.stores.base import StoreError
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
+CONTEXT_PATH = ONTOLOGY_DIR / "context.jsonld"
+
+# Always offered to Turtle/TriG writers; the shipped JSON-LD context adds the project's own.
+_STANDARD_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+}
+
+
+def rdf_format(media_type: str) -> Format:
+    """The RDF format of a media type, or a StoreError that lists the supported ones."""
+    try:
+        return Format.from_media_type(media_type, Kind.RDF)
+    except ValueError:
+        supported = ", ".join(f.media_type for f in Format if f.kind is Kind.RDF)
+        raise StoreError(
+            f"cannot export as {media_type!r}; supported media types: {supported}"
+        ) from None
+
+
+@cache
+def jsonld_context() -> dict[str, Any] | None:
+    """The ``@context`` value of ``ontology/context.jsonld`` (None if the file is missing)."""
+    if not CONTEXT_PATH.is_file():
+        return None
+    try:
+        document = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise StoreError(f"{CONTEXT_PATH}: not valid JSON ({error})") from None
+    context = document.get("@context", document) if isinstance(document, dict) else None
+    return context if isinstance(context, dict) else None
+
+
+@cache
+def prefixes() -> dict[str, str]:
+    """Prefix → namespace for readable Turtle/TriG: the standard ones and the context's."""
+    result = dict(_STANDARD_PREFIXES)
+    for key, value in (jsonld_context() or {}).items():
+        if (
+            isinstance(value, str)
+            and not key.startswith("@")
+            and value.endswith(("/", "#"))
+            and ":" in value
+        ):
+            result[key] = value
+    return result
+
+
+def write_jsonld(data: Graph | Dataset, out: BinaryIO) -> None:
+    """Write JSON-LD compacted with the shipped context (expanded if there is no context)."""
+    context = jsonld_context()
+    with quiet_rdflib():
+        if context is None:
+            text = data.serialize(format="json-ld", encoding="utf-8")
+        else:
+            text = data.serialize(format="json-ld", context=context, encoding="utf-8")
+    out.write(text)
+
+
+def named_dataset(graph: Graph) -> Dataset:
+    """A dataset holding ``graph`` as the named graph ``graph.identifier`` (so that a one-graph
+    export in a dataset format keeps the graph's name)."""
+    dataset = Dataset()
+    target = dataset.graph(graph.identifier)
+    target.addN((s, p, o, target) for s, p, o in graph)
+    return dataset
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind :func:`prefixes` on an rdflib graph or dataset (for rdflib's Turtle/RDF-XML writers)."""
+    for prefix, namespace in prefixes().items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
