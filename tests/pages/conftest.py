@@ -60,16 +60,14 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def dataset(store_dir: Path) -> Dataset:
-    """Every quad of the store as an rdflib Dataset (the reference for counts)."""
-    from service.store import ReadOnlyOxigraphStore
+    """Every quad of the store as an rdflib Dataset (the reference for counts).
 
-    found = Dataset()
-    with ReadOnlyOxigraphStore(store_dir) as store:
-        for name in store.graph_names():
-            target = found.graph(URIRef(name))
-            for triple in store.graph(name):
-                target.add(triple)
-    return found
+    Read with Oxigraph's own N-Quads writer and rdflib's parser, not through the service.
+    """
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    return parse_dataset(store.dump(format=pyoxigraph.RdfFormat.N_QUADS), "nquads")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,90 @@
+"""The home page's statistics and the query page's configuration."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
+
+from graphbuild.named_queries import registry
+from graphbuild.records import Extraction
+from graphbuild.vocab import PK
+from tests.pages.conftest import BROWSER, TestClient
+
+
+def stat(page: str, name: str) -> int:
+    match = re.search(rf'data-stat="{name}"><span class="number">([\d,]+)</span>', page)
+    assert match, name
+    return int(match.group(1).replace(",", ""))
+
+
+def test_home_page_statistics_match_the_store(client: TestClient, dataset: Dataset) -> None:
+    response = client.get("/", headers={"Accept": BROWSER})
+    assert response.status_code == 200
+    page = response.text
+
+    def count(cls: URIRef) -> int:
+        return len({s for s, _, _, _ in dataset.quads((None, RDF.type, cls, None))})
+
+    assert stat(page, "documents") == count(PK.Document)
+    assert stat(page, "departments") == count(PK.Department)
+    assert stat(page, "projects") == count(PK.Project)
+    assert stat(page, "targets") == count(PK.PerformanceTarget)
+    assert stat(page, "diagnostics") == count(PK.Diagnostic)
+    for path in ("/query", "/dumps", "/.well-known/void", "/sparql"):
+        assert f'href="{path}"' in page
+    assert re.search(r'href="/id/document/[^"]+">000_5f54f51c5535db0d.txt</a>', page)
+
+
+def test_targets_by_level1_match_the_extracted_records(
+    client: TestClient, samples: dict[str, Extraction]
+) -> None:
+    page = client.get("/", headers={"Accept": BROWSER}).text
+    shown = {
+        label: int(count)
+        for label, count in re.findall(
+            r'<tr><th scope="row">([^<]+)</th><td class="count-cell" data-count="(\d+)">', page
+        )
+    }
+    expected = Counter(
+        target.level1 or "(none)" for doc in samples.values() for target in doc.targets
+    )
+    assert shown == dict(expected)
+
+
+def test_every_example_entity_link_works(client: TestClient) -> None:
+    page = client.get("/", headers={"Accept": BROWSER}).text
+    links = re.findall(r'href="(/id/[^"#]+)"', page)
+    assert len(links) >= 5
+    for link in links:
+        assert client.get(link, headers={"Accept": BROWSER}).status_code == 200, link
+
+
+def test_query_page_is_local_and_offers_the_named_queries(client: TestClient) -> None:
+    response = client.get("/query", headers={"Accept": BROWSER})
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "connect-src 'self'" in csp and "script-src 'self'" in csp
+    page = response.text
+    sources = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', page)
+    assert sources and all(src.startswith("/") or src.startswith("data:") for src in sources)
+    assert "/static/vendor/yasgui/yasgui.min.js" in sources
+    config = json.loads(re.search(r'id="perfkg-config">(.*?)</script>', page, re.S).group(1))
+    assert config["endpoint"] == "/sparql"
+    assert [q["name"] for q in config["queries"]] == list(registry())
+    assert all(q["sparql"].strip() for q in config["queries"])
+    assert client.get(config["prefixes"]).json()["pk"] == str(PK._NS)
+
+
+def test_vendored_yasgui_is_served_and_calls_no_remote_service_by_itself(
+    client: TestClient,
+) -> None:
+    for name in ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "cytoscape/cytoscape.min.js"):
+        response = client.get(f"/static/vendor/{name}")
+        assert response.status_code == 200, f"{name}: run bash scripts/setup.sh"
+    script = client.get("/static/query.js").text
+    for setting in ("persistenceId: null", "prefixCcApi", "populateFromUrl", "getData"):
+        assert setting in script
