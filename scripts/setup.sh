@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install perfkg with its test tools (idempotent). Used by run.sh and test.sh.
+# Create .venv and install perfkg with its test tools, then the web UI's npm packages
+# (scripts/frontend.sh). Idempotent. Used by run.sh and test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -7,3 +8,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test]'
+bash scripts/frontend.sh

@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check graphbuild tests benchmarks
+bash scripts/browser.sh
+.venv/bin/ruff check graphbuild service tests benchmarks
 .venv/bin/python -m pytest tests graphbuild -p no:cacheprovider "$@"

@@ -79,6 +79,7 @@ def query_page(request: Request, base: BaseDep) -> HTMLResponse:
     config = {
         "endpoint": links.path("/sparql"),
         "prefixes": links.path("/query/prefixes.json"),
+        "prefix_map": prefixes(),
         "queries": named,
     }
     missing = [name for name in YASGUI_FILES if not (VENDOR_DIR / name).is_file()]

@@ -46,6 +46,8 @@
       return fromUrl;
     },
     yasqe: { prefixCcApi: prefixesUrl },
+    // results show pk:Project and xsd:integer rather than full IRIs
+    yasr: { prefixes: config.prefix_map },
   });
 
   var byName = {};
