@@ -8,6 +8,7 @@ half and the annual half), sometimes with the value glued to the label
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graphbuild.cells import clean, compact
 from graphbuild.read import Line
@@ -48,11 +49,20 @@ def match_field(text: str) -> tuple[str, str] | None:
         return None
     form = label.group()
     name = _FIELD_OF[form]
-    rest = re.sub(r"^[^:：]*?[:：]", "", clean(text)) if re.search(r"[:：]", text) else ""
-    if not rest and len(key) > len(form) and name not in ("goal",):
-        # label and value glued without a colon: 项目期 1年
-        rest = clean(text)[len(form) :].strip() if clean(text).startswith(form) else ""
+    text = clean(text)
+    printed = _printed_label(form).match(text)
+    rest = text[printed.end() :] if printed else ""
+    if name == "goal" and not re.search(r"[:：]", text):
+        rest = ""  # 总体目标 with text glued on is a heading, its value is in the next cell
     return name, rest.strip()
+
+
+@lru_cache(maxsize=256)
+def _printed_label(form: str) -> re.Pattern[str]:
+    """The label as printed: its characters with spaces, colons or brackets between them,
+    then the colon that ends it (其中: 中央财政资金 for the form 其中中央财政资金)."""
+    gap = r"[\s:：()（）,，、]*"
+    return re.compile(gap.join(re.escape(char) for char in form) + r"[\s:：]*")
 
 
 def read_fields(lines: list[Line]) -> list[tuple[str, str, int]]:

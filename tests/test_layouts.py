@@ -461,3 +461,24 @@ def test_final_accounts_ocr_second_header_line_is_a_diagnostic_not_a_target() ->
     assert "second header line" in header_line.reason
     assert result.accounting.unplaced_rows == 0
     assert (result.projects[0].total_score, result.projects[0].grade) == (95, "优")
+
+
+def test_funding_lines_with_the_amount_in_the_next_cell_or_glued_to_the_label() -> None:
+    """000 line 518 prints `其中: 中央财政资金 | 0`; 000 line 828 glues `市县（区）财政资金 1,650,000`."""
+    from graphbuild.fields import read_fields
+    from graphbuild.read import split_lines
+
+    lines = split_lines(
+        "\n".join(
+            [
+                T.join(["", "其中: 中央财政资金", "0", "", "其中: 中央财政资金", "0"]),
+                T.join(["", "市县（区）财政资金 1,650,000", "", "市县（区）财政资金 1,650,000"]),
+            ]
+        )
+    )
+    assert [(name, value) for name, value, _ in read_fields(lines)] == [
+        ("central", "0"),
+        ("central", "0"),
+        ("local", "1,650,000"),
+        ("local", "1,650,000"),
+    ]
