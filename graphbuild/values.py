@@ -50,6 +50,7 @@ _PERIOD_WORDS = re.compile(
 )
 
 # Words that grade a result rather than count it: 提高, 有效, 合格, 达标 …
+_LIST_SEPARATORS = re.compile(r"[、，,；;/\s]")  # 安全、稳定: a list of qualitative words
 _QUALITATIVE = re.compile(
     r"^(明显|显著|有效|逐步|持续|稳步|大幅|进一步|不断|全面|较大|基本|按时|按期|按要求|"
     r"按规定|足额|及时|准确|规范|合规|合格|达标|优良|良好|优秀|提高|提升|增强|增加|改善|"
@@ -131,8 +132,8 @@ def parse_value(raw: str) -> ParsedValue:
     ('percent', '>=', 95.0, '%')
     >>> v = parse_value("2024年12月31日前"); (v.kind, v.op, v.date)
     ('date', '<=', '2024-12-31')
-    >>> parse_value("明显提高").kind
-    'qualitative'
+    >>> parse_value("明显提高").kind, parse_value("安全、稳定").kind
+    ('qualitative', 'qualitative')
     """
     text = _normalise(raw)
     if not text:
@@ -171,7 +172,7 @@ def parse_value(raw: str) -> ParsedValue:
             return ParsedValue(text, "percent", op, number, None, "%")
         return ParsedValue(text, "quantity", op, number * scale, None, unit)
 
-    if not re.search(r"\d", body) and len(body) <= 12 and _QUALITATIVE.fullmatch(body):
+    if not re.search(r"\d", body) and len(body) <= 12 and _QUALITATIVE.fullmatch(_LIST_SEPARATORS.sub("", body)):
         return ParsedValue(text=text, kind="qualitative", op=op)
     return ParsedValue(text=text, kind="text", op=op)
 
