@@ -7,6 +7,9 @@ Each file is plain SPARQL preceded by a header of ``# key: value`` comment lines
     # description: How many targets each level 1 (产出/效益/满意度 …) has, over all documents.
     # param: document = "" : a document's file name; empty for all documents
 
+Other ``# key: value`` lines (``# severity: warning`` of an audit rule) are kept in
+:attr:`NamedQuery.meta`.
+
 A parameter is an ordinary SPARQL variable of the query (``?document``). Running the query with
 a value replaces every ``?document`` / ``$document`` by that value as an RDF term, so the file
 stays valid SPARQL that any tool can run; an empty value leaves the variable unbound. So use a
@@ -22,6 +25,7 @@ from pathlib import Path
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 _HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
+_KNOWN = frozenset({"title", "title_en", "description"})
 _PARAM = re.compile(r'^(\w+)\s*=\s*(".*?"|<[^>]*>|\S+)?\s*(?::\s*(.*))?$')
 
 
@@ -46,6 +50,16 @@ class NamedQuery:
     description: str
     sparql: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    meta: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    """The header's other ``# key: value`` lines, in file order."""
+
+    def header(self, key: str, default: str = "") -> str:
+        """The value of another header line (``severity``, ``rule`` …), else ``default``.
+
+        >>> NamedQuery("x", "t", "t", "d", "ASK {}", meta=(("severity", "error"),)).header("severity")
+        'error'
+        """
+        return dict(self.meta).get(key, default)
 
     def bind(self, values: dict[str, str] | None = None) -> str:
         """The SPARQL text with parameter values (or defaults) substituted.
@@ -125,6 +139,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         description=header["description"],
         sparql="\n".join(body).strip() + "\n",
         parameters=tuple(parameters),
+        meta=tuple((k, v) for k, v in header.items() if k not in _KNOWN),
     )
 
 
