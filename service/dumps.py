@@ -209,9 +209,14 @@ def stream_export(store: Store, fmt: Format, done: Any = None) -> Iterator[bytes
         pipe.cancelled.set()
 
 
-def dumps(request: Request, store: Store, links: Links) -> tuple[list[Dump], int, int]:
-    """The dumps with their sizes where known, the quad count and the graph count."""
-    digest, quads, graphs = fingerprint(store)
+def dumps(
+    request: Request, store: Store, links: Links, known: tuple[str, int, int] | None = None
+) -> tuple[list[Dump], int, int]:
+    """The dumps with their sizes where known, the quad count and the graph count.
+
+    ``known`` is the store's :func:`fingerprint` when the caller already has it.
+    """
+    digest, quads, graphs = known or fingerprint(store)
     sizes = _sizes(request)
     found = []
     for fmt in DUMP_FORMATS:

@@ -237,9 +237,9 @@ def void(request: Request, store: StoreDep, base: BaseDep) -> Response:
         raise ApiError(406, "not_acceptable", f"the description is available as {offered}")
     fmt = Format.from_media_type(chosen)
     links = Links(base, request.scope.get("root_path", ""))
-    digest, _, _ = fingerprint(store)
-    stats = _cache(request).get(store, digest, links.space)
-    dump_list, _, _ = dumps(request, store, Links(base, ""))
+    known = fingerprint(store)
+    stats = _cache(request).get(store, known[0], links.space)
+    dump_list, _, _ = dumps(request, store, Links(base, ""), known)
     examples = [example.iri for example in example_entities(store, links.space)]
     graph = void_graph(base, stats, dump_list, examples, _modified(store))
     media_type = fmt.media_type if fmt is Format.JSONLD else f"{fmt.media_type}; charset=utf-8"
