@@ -336,7 +336,8 @@ def export(
         if name is not None and store.quad_count(name) == 0:
             raise _Failure(f"the store has no graph <{name}> (or it is empty)")
         if output is None:
-            stdout = click.get_binary_stream("stdout")
+            sys.stdout.flush()
+            stdout = sys.stdout.buffer
             try:
                 store.export(stdout, chosen.media_type, name)
                 stdout.flush()
