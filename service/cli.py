@@ -72,7 +72,11 @@ def serve(
         server_header=False,
     )
     server = uvicorn.Server(config)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after a clean shutdown
+        click.echo("perfkg: stopped")
+        return
     if not server.started:
         raise click.ClickException(f"the server did not start on {settings.host}:{settings.port}")
 

@@ -38,13 +38,15 @@ from pathlib import Path
 from typing import Protocol
 
 import anyio.to_thread
+import httpx
 import pyoxigraph as ox
 
+from graphbuild import __version__
 from graphbuild.formats import Format, Kind
 from graphbuild.stores import StoreError
 from service._worker import QueryJob, Reply
 from service.errors import ApiError, malformed, parser_position
-from service.query_text import with_dataset
+from service.query_text import dataset_of
 from service.results import context_prefixes, write
 
 log = logging.getLogger("perfkg.service")
@@ -326,12 +328,7 @@ class OxigraphExecutor:
 
     def _query(self, job: QueryJob) -> Outcome:
         with self._admission.enter():
-            try:
-                worker = self._idle.get(timeout=self.timeout)
-            except queue.Empty:
-                raise busy(
-                    f"no query worker became free within {self.timeout:g} s; retry later", 5
-                ) from None
+            worker = self._acquire()
             try:
                 worker.conn.send(job)
                 if not worker.conn.poll(self.timeout):
@@ -345,6 +342,21 @@ class OxigraphExecutor:
                 ) from None
             self._idle.put(worker)
         return outcome_of(reply)
+
+    def _acquire(self) -> _Worker:
+        """An idle, living worker (a worker found dead is replaced), or 503 at the timeout."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                raise busy(
+                    f"no query worker became free within {self.timeout:g} s; retry later", 5
+                ) from None
+            if worker.process.poll() is None:
+                return worker
+            log.warning("query worker %d had exited; replacing it", worker.process.pid)
+            self._retire(worker)
 
     # updates
 
@@ -389,7 +401,14 @@ class OxigraphExecutor:
 
 
 class RemoteExecutor:
-    """Queries proxied to a remote SPARQL endpoint through a RemoteStore."""
+    """Queries proxied to a remote SPARQL endpoint (the one a RemoteStore points at).
+
+    Queries are POSTed as forms with the protocol's ``default-graph-uri`` and
+    ``named-graph-uri`` (which :class:`~graphbuild.stores.remote.RemoteStore.query` cannot
+    pass); a query's own ``FROM`` clauses are sent as those parameters as well, because an
+    Oxigraph server in union-default-graph mode ignores ``FROM`` but honours the parameters.
+    Updates go through the store. The answer is parsed and written again with the row cap.
+    """
 
     def __init__(self, store: object, *, concurrent: int, queued: int, timeout: float) -> None:
         from graphbuild.stores.remote import RemoteStore
@@ -400,38 +419,44 @@ class RemoteExecutor:
         self.timeout = timeout
         self._limiter = threading.Semaphore(concurrent)
         self._admission = Admission(concurrent + queued)
+        self._http: httpx.Client | None = None
+        self._concurrent = concurrent
 
     def __repr__(self) -> str:
         return f"RemoteExecutor({self.store.query_url!r})"
 
     def start(self) -> None:
-        """Nothing to start: the store's HTTP client connects on demand."""
+        if self._http is None:
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+                limits=httpx.Limits(max_connections=self._concurrent),
+                headers={"User-Agent": f"perfkg/{__version__}"},
+            )
 
     def close(self) -> None:
-        """The store (owned by the caller) closes the HTTP client."""
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
     async def query(self, job: QueryJob) -> Outcome:
         return await anyio.to_thread.run_sync(self._query, job)
 
     def _query(self, job: QueryJob) -> Outcome:
-        sparql = job.sparql
-        if job.default_graphs is not None or job.named_graphs is not None:
-            sparql = with_dataset(
-                sparql, list(job.default_graphs or ()), list(job.named_graphs or ())
-            )
+        defaults, named = list(job.default_graphs or ()), list(job.named_graphs or ())
+        if job.default_graphs is None and job.named_graphs is None and not job.union:
+            defaults, named = dataset_of(job.sparql, job.base_iri)
+        form = [("query", job.sparql)]
+        form += [("default-graph-uri", iri) for iri in defaults]
+        form += [("named-graph-uri", iri) for iri in named]
         with self._admission.enter(), self._slot():
-            body, media_type = self._call(self.store.query, sparql, Format.JSON.media_type)
+            response = self._post(form)
+        got = response.headers.get("content-type", "").split(";")[0].strip()
         try:
-            got = Format.from_media_type(media_type)
-        except ValueError:
-            raise ApiError(
-                502, "upstream_error", f"the endpoint answered in an unknown type {media_type!r}"
-            ) from None
-        try:
+            fmt = Format.from_media_type(got)
             parsed = (
-                ox.parse_query_results(body, got.results_format)
-                if got.kind is Kind.RESULTS
-                else ox.parse(body, got.rdf_format)
+                ox.parse_query_results(response.content, fmt.results_format)
+                if fmt.kind is Kind.RESULTS
+                else ox.parse(response.content, fmt.rdf_format)
             )
             written = write(
                 parsed,
@@ -442,14 +467,45 @@ class RemoteExecutor:
             )
         except (SyntaxError, ValueError, OSError) as error:
             raise ApiError(
-                502, "upstream_error", f"unreadable answer from the endpoint: {error}"
+                502, "upstream_error", f"unreadable answer from the endpoint ({got}): {error}"
             ) from None
         return Outcome(written.body, written.format, written.rows, written.truncated)
+
+    def _post(self, form: list[tuple[str, str]]) -> httpx.Response:
+        if self._http is None:
+            self.start()
+        assert self._http is not None
+        accept = (
+            f"{Format.JSON.media_type}, {Format.NTRIPLES.media_type};q=0.9, "
+            f"{Format.TURTLE.media_type};q=0.8"
+        )
+        try:
+            response = self._http.post(
+                self.store.query_url, data=dict_of_lists(form), headers={"Accept": accept}
+            )
+        except httpx.TimeoutException:
+            raise timed_out(self.timeout) from None
+        except httpx.HTTPError as error:
+            raise ApiError(
+                502, "upstream_error", f"cannot reach the endpoint {self.store.query_url}: {error}"
+            ) from None
+        if response.status_code == 400:
+            raise malformed(_first_line(response.text) or "the endpoint refused the query")
+        if response.status_code >= 400:
+            raise ApiError(
+                502,
+                "upstream_error",
+                f"the endpoint answered {response.status_code}: {_first_line(response.text)}",
+            )
+        return response
 
     async def update(self, sparql: str) -> None:
         def run() -> None:
             with self._admission.enter(), self._slot():
-                self._call(self.store.update, sparql)
+                try:
+                    self.store.update(sparql)
+                except StoreError as error:
+                    raise remote_error(str(error), self.timeout, "malformed_update") from None
 
         await anyio.to_thread.run_sync(run)
 
@@ -462,18 +518,24 @@ class RemoteExecutor:
         finally:
             self._limiter.release()
 
-    def _call(self, method: Callable[..., object], *args: object) -> tuple[bytes, str]:
-        try:
-            return method(*args)  # type: ignore[return-value]
-        except StoreError as error:
-            raise remote_error(str(error), self.timeout) from None
+
+def dict_of_lists(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Form pairs as httpx wants repeated fields."""
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
 
 
-def remote_error(message: str, timeout: float) -> ApiError:
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0][:500] if text.strip() else ""
+
+
+def remote_error(message: str, timeout: float, syntax_code: str = "malformed_query") -> ApiError:
     """A RemoteStore failure as the client should see it."""
     lowered = message.lower()
     if "timed out" in lowered or "timeout" in lowered:
-        return timed_out(timeout)
+        return timed_out(timeout, "update")
     if "answered 400" in lowered:
-        return malformed(message)
+        return malformed(message, syntax_code)
     return ApiError(502, "upstream_error", message, parser_position(message))

@@ -9,8 +9,9 @@ keyword inside a string or an IRI is never mistaken for syntax. From the tokens:
 - :func:`service_endpoints` lists the endpoints of the ``SERVICE`` patterns, read from the
   parsed algebra (rdflib's SPARQL parser resolves prefixes and ``BASE``); it parses only when
   the lexer saw the ``SERVICE`` keyword, so ordinary queries pay nothing;
-- :func:`with_dataset` rewrites the dataset clause (for a remote endpoint, where the protocol's
-  ``default-graph-uri``/``named-graph-uri`` become ``FROM``/``FROM NAMED``).
+- :func:`dataset_of` reads the ``FROM``/``FROM NAMED`` IRIs (a remote endpoint gets them as
+  protocol parameters too, since an Oxigraph server in union-default-graph mode ignores
+  ``FROM`` in the text but honours ``default-graph-uri``).
 
 >>> inspect('PREFIX s: <http://x/> # SELECT in a comment\\nASK { ?x s:p "SERVICE" }').form
 'ASK'
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 _TOKEN = re.compile(
     r"""
@@ -45,7 +47,6 @@ _TOKEN = re.compile(
 )
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
 
 
 @dataclass(frozen=True)
@@ -150,70 +151,31 @@ def _collect_services(node: object, found: list[str], seen: set[int]) -> None:
             _collect_services(value, found, seen)
 
 
-def with_dataset(text: str, default_graphs: list[str], named_graphs: list[str]) -> str:
-    """The query with its dataset clause replaced by ``FROM <g>`` / ``FROM NAMED <g>``.
+def dataset_of(text: str, base: str | None = None) -> tuple[list[str], list[str]]:
+    """The IRIs of the text's ``FROM`` and ``FROM NAMED`` clauses (prefixes and BASE resolved).
 
-    >>> with_dataset('SELECT * FROM <http://old> WHERE { ?s ?p ?o }', ['http://g'], [])
-    'SELECT * FROM <http://g> WHERE { ?s ?p ?o }'
-    >>> with_dataset('CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }', [], ['http://n'])
-    'CONSTRUCT { ?s ?p ?o } FROM NAMED <http://n> { ?s ?p ?o }'
-    >>> with_dataset('DESCRIBE <http://x> LIMIT 1', ['http://g'], [])
-    'DESCRIBE <http://x> FROM <http://g> LIMIT 1'
+    >>> dataset_of('PREFIX g: <http://g/> SELECT * FROM g:a FROM NAMED <b> { }', 'http://x/')
+    (['http://g/a'], ['http://x/b'])
     """
     found = tokens(text)
-    start = next((i for i, t in enumerate(found) if t.keyword in FORMS), None)
-    if start is None:
-        return text
-    i = start + 1
-    if found[start].keyword == "CONSTRUCT" and i < len(found) and found[i].text == "{":
-        i = _after_group(found, i)
-    removed: list[tuple[int, int]] = []
-    depth = 0
-    insert_at = len(text)
-    while i < len(found):
-        token = found[i]
+    prefixes: dict[str, str] = {}
+    defaults: list[str] = []
+    named: list[str] = []
+    for i, token in enumerate(found):
         word = token.keyword
-        if token.text == "(":
-            depth += 1
-        elif token.text == ")":
-            depth -= 1
-        elif depth == 0 and (token.text == "{" or word == "WHERE" or word in _MODIFIERS):
-            insert_at = token.start
-            break
-        elif depth == 0 and word == "FROM":
-            end = i + 1
-            if end < len(found) and found[end].keyword == "NAMED":
-                end += 1
-            end = min(end, len(found) - 1)
-            removed.append((token.start, found[end].end))
-            i = end
-        i += 1
-    clause = " ".join(
-        [f"FROM <{iri}>" for iri in default_graphs]
-        + [f"FROM NAMED <{iri}>" for iri in named_graphs]
-    )
-    pieces = []
-    cursor = 0
-    for begin, end in removed:
-        pieces.append(text[cursor:begin].rstrip(" "))
-        cursor = end
-    rest = text[cursor:insert_at]
-    pieces.append(rest)
-    head = "".join(pieces).rstrip()
-    return (
-        f"{head} {clause} {text[insert_at:]}".rstrip() if clause else f"{head} {text[insert_at:]}"
-    )
-
-
-def _after_group(found: list[Token], i: int) -> int:
-    """The index after the ``}`` closing the ``{`` at ``i``."""
-    depth = 0
-    while i < len(found):
-        if found[i].text == "{":
-            depth += 1
-        elif found[i].text == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return i
+        if word == "BASE" and i + 1 < len(found) and found[i + 1].kind == "iri":
+            base = urljoin(base or "", found[i + 1].text[1:-1])
+        elif word == "PREFIX" and i + 2 < len(found) and found[i + 2].kind == "iri":
+            prefixes[found[i + 1].text[:-1]] = urljoin(base or "", found[i + 2].text[1:-1])
+        elif word == "FROM" and i + 1 < len(found):
+            is_named = found[i + 1].keyword == "NAMED"
+            term = found[i + 2] if is_named and i + 2 < len(found) else found[i + 1]
+            if term.kind == "iri":
+                iri = urljoin(base or "", term.text[1:-1])
+            elif term.kind == "name" and ":" in term.text:
+                prefix, _, local = term.text.partition(":")
+                iri = prefixes.get(prefix, f"{prefix}:") + local
+            else:
+                continue
+            (named if is_named else defaults).append(iri)
+    return defaults, named

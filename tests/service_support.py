@@ -59,7 +59,7 @@ def client_for(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def settings_for(store: Path, **overrides: object) -> Settings:
+def settings_for(store: Path | None, **overrides: object) -> Settings:
     """Test settings: the store, the test base, two workers, plus ``overrides``."""
     values: dict[str, object] = {"store": store, "base": BASE, "max_concurrent_queries": 2}
     values.update(overrides)
