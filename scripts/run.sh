@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start, command 1: set up, then extract the bundled sample documents with a summary.
+# Quick start, command 1: set up, extract the bundled sample documents with a summary, build
+# the knowledge graph from them into the embedded store out/store, then validate it (SHACL).
 # Records are written to out/records.jsonl (JSON Lines) and out/records.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,3 +9,8 @@ mkdir -p out
 .venv/bin/perfkg extract data/samples --format csv -o out/records.csv
 .venv/bin/perfkg extract data/samples -o out/records.jsonl --summary
 echo "Records written to out/records.jsonl and out/records.csv"
+echo
+.venv/bin/perfkg build data/samples --store out/store
+echo
+.venv/bin/perfkg validate --store out/store
+echo "Graph in out/store; e.g. .venv/bin/perfkg export --store out/store --format trig -o out/perfkg.trig"
