@@ -72,13 +72,16 @@ def serve(
         server_header=False,
     )
     server = uvicorn.Server(config)
+    interrupted = False
     try:
         server.run()
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after a clean shutdown
-        click.echo("perfkg: stopped")
-        return
-    if not server.started:
+        interrupted = True
+    except SystemExit:  # uvicorn exits when it cannot bind; it has logged why
+        pass
+    if not server.started and not interrupted:
         raise click.ClickException(f"the server did not start on {settings.host}:{settings.port}")
+    click.echo("perfkg: stopped")
 
 
 def _url_host(host: str) -> str:

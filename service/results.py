@@ -92,9 +92,24 @@ def _as_triple(item: ox.Triple | ox.Quad) -> ox.Triple:
 def write_triples(
     triples: Iterable[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None
 ) -> bytes:
-    """Triples in an RDF format (Turtle and RDF/XML with ``prefixes`` for readability)."""
-    use = prefixes if fmt in (Format.TURTLE, Format.TRIG, Format.RDFXML) else None
-    return ox.serialize(triples, None, fmt.rdf_format, prefixes=use or None)
+    """Triples in an RDF format (Turtle and RDF/XML with those ``prefixes`` they use)."""
+    if not prefixes or fmt not in (Format.TURTLE, Format.TRIG, Format.RDFXML):
+        return ox.serialize(triples, None, fmt.rdf_format)
+    triples = list(triples)
+    return ox.serialize(triples, None, fmt.rdf_format, prefixes=_used(prefixes, triples) or None)
+
+
+def _used(prefixes: dict[str, str], triples: list[ox.Triple]) -> dict[str, str]:
+    """The prefixes whose namespace is the namespace part of an IRI in the triples."""
+    namespaces: set[str] = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.Literal):
+                term = term.datatype
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                namespaces.add(iri[: max(iri.rfind("#"), iri.rfind("/")) + 1])
+    return {prefix: ns for prefix, ns in prefixes.items() if ns in namespaces}
 
 
 @lru_cache(maxsize=1)

@@ -205,10 +205,38 @@ def test_ctrl_c_stops_the_server_and_its_workers(
     assert served.interrupt() == 0
     log = served.log.read_text()
     assert f"at http://127.0.0.1:{served.port}/" in log
+    assert log.rstrip().endswith("perfkg: stopped")
     deadline = time.monotonic() + 5
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(pid) for pid in workers), log
+
+
+def test_a_port_in_use_is_a_clear_error(served_store: Path) -> None:  # noqa: F811
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [*perfkg_command(), "serve", "--store", str(served_store), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"did not start on 127.0.0.1:{port}" in done.stderr
+
+
+def test_a_missing_store_is_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*perfkg_command(), "serve", "--store", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("perfkg: error: no perfkg store at ")
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 # remote mode: the service in front of a real Oxigraph server
