@@ -63,11 +63,16 @@ class Dump:
     size: int | None
     description: str
 
-    def as_json(self, base_url: str) -> dict[str, Any]:
+    def url(self, base: str) -> str:
+        """The download's absolute URL under the configured base."""
+        return f"{base}dumps/{self.filename}"
+
+    def as_json(self, base: str) -> dict[str, Any]:
+        """The list entry a JSON client gets."""
         return {
             "format": self.format.value,
             "mediaType": self.format.media_type,
-            "url": base_url + self.path.lstrip("/"),
+            "url": self.url(base),
             "filename": self.filename,
             "bytes": self.size,
             "namedGraphs": self.format.datasets,
@@ -239,12 +244,11 @@ def list_dumps(request: Request, store: StoreDep, base: BaseDep) -> Response:
     if prefers_html(request.headers.get("accept")):
         context = {"title": "下载 Dumps", "dumps": found, "quads": quads, "graphs": graphs}
         return page(request, "dumps.html", context, links)
-    root = str(request.base_url)
     return JSONResponse(
         {
             "quads": quads,
             "graphs": graphs,
-            "dumps": [dump.as_json(root) for dump in found],
+            "dumps": [dump.as_json(base) for dump in found],
         }
     )
 

@@ -33,7 +33,8 @@ from graphbuild.stores.base import Store
 
 SERVICE_QUERIES = QUERIES_DIR / "service"
 INCOMING_LIMIT = 50
-"""Subjects listed per incoming property (``entity_incoming.rq`` has the same LIMIT)."""
+"""Subjects listed per incoming property (``entity_incoming.rq`` has the same LIMIT): any 50
+of them, in the store's order (sorting them all first is slow on large stores)."""
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -264,7 +265,7 @@ def _incoming(store: Store, iri: str) -> list[Incoming]:
             )
         for s, term in subjects.items():
             term.label = best_label(subject_labels[s])
-        group.subjects = list(subjects.values())
+        group.subjects = sorted(subjects.values(), key=lambda term: _natural(term.text))
     return sorted(groups.values(), key=lambda g: (-g.count, g.iri))
 
 

@@ -11,13 +11,18 @@ from ``queries/service/example_entities.rq``.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from graphbuild.named_queries import QUERIES_DIR, named_query
 from graphbuild.stores.base import Store
 from service.entity import best_label
 
 SERVICE_QUERIES = QUERIES_DIR / "service"
+T = TypeVar("T")
 COUNTED = ("documents", "departments", "projects", "targets", "diagnostics")
 """The columns of ``dataset_statistics.rq``, in the order the home page shows them."""
 
@@ -49,6 +54,33 @@ class VoidStatistics:
     properties: list[tuple[str, int, int, int]]  # property, triples, subjects, objects
 
 
+class Cached(Generic[T]):
+    """One value remembered for a key and at most ``max_age`` seconds (thread-safe).
+
+    Statistics over a large store take seconds (DESIGN §6: counts over millions of quads);
+    pages reuse them instead of counting on every request.
+
+    >>> cache = Cached[int](max_age=60)
+    >>> cache.get("a", lambda: 1), cache.get("a", lambda: 2), cache.get("b", lambda: 3)
+    (1, 1, 3)
+    """
+
+    def __init__(self, max_age: float) -> None:
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._entry: tuple[Hashable, float, T] | None = None
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value for ``key``, computed (once, under a lock) when missing or too old."""
+        with self._lock:
+            entry = self._entry
+            if entry and entry[0] == key and time.monotonic() - entry[1] < self.max_age:
+                return entry[2]
+            value = compute()
+            self._entry = (key, time.monotonic(), value)
+            return value
+
+
 def _int(value: object) -> int:
     return int(value) if isinstance(value, int | float | str) and str(value).strip() else 0
 
@@ -67,16 +99,29 @@ def dataset_statistics(store: Store, uri_space: str | None = None) -> DatasetSta
 
 
 def example_entities(store: Store, uri_space: str) -> list[Example]:
-    """The first entity of each main class under ``uri_space``, with its label."""
-    query = named_query("example_entities", SERVICE_QUERIES).bind({"uri_space": uri_space})
-    found: dict[str, tuple[str, list[tuple[str | None, str | None, str | None]]]] = {}
+    """Examples of each main class, all from the first document under ``uri_space``.
+
+    Bounded by one document, so it stays cheap on a large store.
+    """
+    first = named_query("first_document", SERVICE_QUERIES).bind({"uri_space": uri_space})
+    rows = store.select(first)
+    if not rows or rows[0].get("document") is None:
+        return []
+    document = str(rows[0]["document"])
+    query = named_query("example_entities", SERVICE_QUERIES).bind({"document": f"<{document}>"})
+    examples: dict[str, str] = {}
     for row in store.select(query):
-        cls, iri = str(row["class"]), str(row["example"])
-        labels = found.setdefault(cls, (iri, []))[1]
-        labels.append((_opt(row["lp"]), _opt(row["label"]), _opt(row["lang"])))
+        examples.setdefault(str(row["class"]), str(row["example"]))
     order = ["Document", "Department", "Project", "PerformanceTarget", "Indicator", "Diagnostic"]
-    ranked = sorted(found.items(), key=lambda item: order.index(item[0].rsplit("#", 1)[-1]))
-    return [Example(cls, iri, best_label(labels)) for cls, (iri, labels) in ranked]
+    ranked = sorted(examples.items(), key=lambda item: order.index(item[0].rsplit("#", 1)[-1]))
+    return [Example(cls, iri, entity_label(store, iri)) for cls, iri in ranked]
+
+
+def entity_label(store: Store, iri: str) -> str | None:
+    """The name to show for one entity (see :func:`service.entity.best_label`)."""
+    query = named_query("entity_labels", SERVICE_QUERIES).bind({"entity": f"<{iri}>"})
+    rows = store.select(query)
+    return best_label((_opt(r["lp"]), _opt(r["label"]), _opt(r["lang"])) for r in rows)
 
 
 def void_statistics(store: Store, uri_space: str) -> VoidStatistics:

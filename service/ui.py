@@ -22,7 +22,7 @@ from graphbuild.named_queries import registry
 from service.deps import StoreDep
 from service.linked_data import BaseDep
 from service.rendering import STATIC_DIR, Links, page, prefixes
-from service.statistics import COUNTED, dataset_statistics
+from service.statistics import COUNTED, Cached, DatasetStatistics, dataset_statistics
 
 router = APIRouter(tags=["pages"])
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -40,6 +40,17 @@ COUNT_NAMES = {
 }
 
 
+STATISTICS_SECONDS = 60.0
+"""How long the home page reuses its counts (seconds of work on a large store)."""
+
+
+def _cache(request: Request) -> Cached[DatasetStatistics]:
+    state = request.app.state
+    if not hasattr(state, "home_cache"):
+        state.home_cache = Cached[DatasetStatistics](STATISTICS_SECONDS)
+    return state.home_cache  # type: ignore[no-any-return]
+
+
 def _links(request: Request, base: str) -> Links:
     return Links(base, request.scope.get("root_path", ""))
 
@@ -48,7 +59,7 @@ def _links(request: Request, base: str) -> Links:
 def home(request: Request, store: StoreDep, base: BaseDep) -> HTMLResponse:
     """The home page: statistics, targets by level 1, links and example entities."""
     links = _links(request, base)
-    stats = dataset_statistics(store, links.space)
+    stats = _cache(request).get(links.space, lambda: dataset_statistics(store, links.space))
     largest = max((count for _, count in stats.targets_by_level1), default=0)
     counts = [(name, COUNT_NAMES[name], stats.counts[name]) for name in COUNTED]
     context: dict[str, Any] = {

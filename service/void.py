@@ -14,8 +14,6 @@ Turtle by default; JSON-LD or N-Triples by ``Accept``.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Request
@@ -31,15 +29,22 @@ from service.dumps import Dump, dumps, fingerprint
 from service.errors import ApiError
 from service.linked_data import BaseDep
 from service.rendering import Links, preferred, prefixes
-from service.statistics import SERVICE_QUERIES, VoidStatistics, example_entities, void_statistics
+from service.statistics import (
+    SERVICE_QUERIES,
+    Cached,
+    VoidStatistics,
+    example_entities,
+    void_statistics,
+)
 
 router = APIRouter(tags=["dataset description"])
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 IANA = "http://www.iana.org/assignments/media-types/"
-CACHE_SECONDS = 60.0
-"""How long counts are reused for an unchanged store (same quad count and graph names)."""
+CACHE_SECONDS = 3600.0
+"""How long counts are reused while the store's fingerprint (quad count, graph names) stays the
+same; counting a store of millions of quads takes tens of seconds."""
 _OFFERS = [Format.TURTLE, Format.JSONLD, Format.NTRIPLES]
 _FEATURES = {
     Format.TURTLE: FORMATS_NS.Turtle,
@@ -51,27 +56,10 @@ _FEATURES = {
 _VOCABULARIES = ("pk", "pkc", "lv", "pku", "skos", "prov", "dcterms", "org", "schema")
 
 
-class _Cache:
-    """The latest VoID counts, by store fingerprint, for ``CACHE_SECONDS``."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.entry: tuple[str, float, VoidStatistics] | None = None
-
-    def get(self, store: Store, digest: str, uri_space: str) -> VoidStatistics:
-        with self.lock:
-            entry = self.entry
-            if entry and entry[0] == digest and time.monotonic() - entry[1] < CACHE_SECONDS:
-                return entry[2]
-            found = void_statistics(store, uri_space)
-            self.entry = (digest, time.monotonic(), found)
-            return found
-
-
-def _cache(request: Request) -> _Cache:
+def _cache(request: Request) -> Cached[VoidStatistics]:
     state = request.app.state
     if not hasattr(state, "void_cache"):
-        state.void_cache = _Cache()
+        state.void_cache = Cached[VoidStatistics](CACHE_SECONDS)
     return state.void_cache  # type: ignore[no-any-return]
 
 
@@ -170,7 +158,7 @@ def void_graph(
     for fmt in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD):
         add((dataset, VOID.feature, _FEATURES[fmt]))
     for dump in dump_list:
-        url = URIRef(base + dump.path.lstrip("/"))
+        url = URIRef(dump.url(base))
         dist = URIRef(f"{doc}#dump-{dump.format.extension}")
         add((dataset, VOID.dataDump, url))
         add((dataset, DCAT.distribution, dist))
@@ -238,8 +226,10 @@ def void(request: Request, store: StoreDep, base: BaseDep) -> Response:
     fmt = Format.from_media_type(chosen)
     links = Links(base, request.scope.get("root_path", ""))
     known = fingerprint(store)
-    stats = _cache(request).get(store, known[0], links.space)
-    dump_list, _, _ = dumps(request, store, Links(base, ""), known)
+    stats = _cache(request).get(
+        (known[0], links.space), lambda: void_statistics(store, links.space)
+    )
+    dump_list, _, _ = dumps(request, store, links, known)
     examples = [example.iri for example in example_entities(store, links.space)]
     graph = void_graph(base, stats, dump_list, examples, _modified(store))
     media_type = fmt.media_type if fmt is Format.JSONLD else f"{fmt.media_type}; charset=utf-8"
