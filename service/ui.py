@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from graphbuild.named_queries import registry
+from graphbuild.named_queries import NamedQuery, registry
 from service.deps import StoreDep
 from service.linked_data import BaseDep
 from service.rendering import STATIC_DIR, Links, page, prefixes
@@ -55,6 +55,12 @@ def _links(request: Request, base: str) -> Links:
     return Links(base, request.scope.get("root_path", ""))
 
 
+def example_text(query: NamedQuery, links: Links) -> str:
+    """A named query as the UI offers it: defaults bound, ``uri_space`` set to this dataset's."""
+    names = {parameter.name for parameter in query.parameters}
+    return query.bind({"uri_space": links.space} if "uri_space" in names else None)
+
+
 @router.get("/", response_class=HTMLResponse, summary="Home page with dataset statistics")
 def home(request: Request, store: StoreDep, base: BaseDep) -> HTMLResponse:
     """The home page: statistics, targets by level 1, links and example entities."""
@@ -68,7 +74,7 @@ def home(request: Request, store: StoreDep, base: BaseDep) -> HTMLResponse:
         "level1": stats.targets_by_level1,
         "largest": largest,
         "examples": stats.examples,
-        "queries": list(registry().values()),
+        "queries": [(query, example_text(query, links)) for query in registry().values()],
     }
     return page(request, "home.html", context, links)
 
@@ -83,7 +89,7 @@ def query_page(request: Request, base: BaseDep) -> HTMLResponse:
             "title": query.title,
             "title_en": query.title_en,
             "description": query.description,
-            "sparql": query.bind(),
+            "sparql": example_text(query, links),
         }
         for query in registry().values()
     ]
