@@ -78,6 +78,11 @@ class Services:
             store.close()
 
     @property
+    def started(self) -> bool:
+        """Whether the store is open and the executor started."""
+        return self._executor is not None
+
+    @property
     def store(self) -> Store:
         if self._store is None:
             self.start()
@@ -95,7 +100,7 @@ class Services:
 async def get_services(request: Request) -> Services:
     """The application's services, started (in a thread) if the lifespan did not run."""
     services: Services = request.app.state.services
-    if services._executor is None:
+    if not services.started:
         await anyio.to_thread.run_sync(services.start)
     return services
 

@@ -39,8 +39,15 @@ def build_store(path: Path, base: str = BASE) -> Path:
 
 @pytest.fixture(scope="session")
 def served_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The samples' store, built once per session; apps open it read-only."""
-    return build_store(tmp_path_factory.mktemp("service") / "store")
+    """The samples' store, built once per session; apps open it read-only.
+
+    Each test module imports this fixture (so pytest sees one definition per module); the
+    store lives at a fixed place under the session's temporary folder and is built only once.
+    """
+    path = tmp_path_factory.getbasetemp() / "service-store" / "store"
+    if not (path / "CURRENT").is_file():
+        build_store(path)
+    return path
 
 
 def _client_class() -> type[TestClient]:

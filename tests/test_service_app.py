@@ -15,7 +15,7 @@ from tests.service_support import _client_class, client_for, served_store, setti
 
 def test_creating_an_app_starts_nothing(tmp_path: Path) -> None:
     app = create_app(settings_for(tmp_path / "missing"))  # no store there: not opened yet
-    assert app.state.services._executor is None
+    assert not app.state.services.started
     assert app.url_path_for("sparql") == "/sparql"
 
 
