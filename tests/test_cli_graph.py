@@ -182,3 +182,13 @@ def test_build_and_export_against_a_server(oxigraph_server: str, tmp_path: Path)
     code, out, _ = invoke("export", "--endpoint", oxigraph_server, "--format", "nquads")
     assert code == 0
     assert iris.graph_iri(SMALL.name, BASE) in out
+
+
+@pytest.mark.parametrize("command", ["build", "export", "validate", "reason"])
+def test_graph_commands_and_their_options_are_documented(command: str) -> None:
+    readme = (SAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"perfkg {command}" in readme
+    for param in main.commands[command].params:
+        for option in param.opts:
+            if option.startswith("-"):
+                assert option in readme, f"perfkg {command} {option} is not in README.md"
