@@ -433,5 +433,15 @@ def _add_serve() -> None:
 _add_serve()
 
 
+def _add_network() -> None:
+    """``perfkg network`` lives in graphbuild/network_cli.py (networkx loads when it runs)."""
+    from graphbuild.network_cli import network
+
+    main.add_command(network)
+
+
+_add_network()
+
+
 if __name__ == "__main__":
     main()
