@@ -387,6 +387,13 @@ def validate(
             store, resolved
         )
         if not names:
+            others = store.graph_names()
+            if others:
+                raise _Failure(
+                    f"{_where(store_dir, endpoint)} has no document graphs under the base "
+                    f"{resolved} (it has e.g. <{others[0]}>); pass the base it was built "
+                    "with as --base or PERFKG_BASE"
+                )
             raise _Failure(
                 f"{_where(store_dir, endpoint)} holds no document graphs; run `perfkg build` first"
             )

@@ -119,6 +119,8 @@ def test_validate_and_reason(tmp_path: Path) -> None:
     code, out, _ = invoke("validate", "--store", store)
     assert code == 0
     assert "1 graph(s) validated: 0 violation(s)" in out
+    code, _, err = invoke("validate", "--store", store, "--base", "http://elsewhere.example/")
+    assert code == 1 and "pass the base it was built with" in err
     code, out, err = invoke("reason", "--store", store)
     assert code == 0, err
     assert "inferred triples" in out and "graph/inferred" in out
