@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from graphbuild.formats import DEFAULTS, Format, Kind
 from service.deps import SettingsDep, get_executor
@@ -390,4 +391,6 @@ def _describe(request: Request, settings: Settings, format_name: str | None) -> 
 
 
 def _has_route(request: Request, path: str) -> bool:
-    return any(getattr(route, "path", None) == path for route in request.app.routes)
+    """Whether the application answers ``GET path`` (the UI's routers are optional)."""
+    scope = {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
