@@ -142,3 +142,34 @@ def test_explore_page(client: TestClient) -> None:
     assert "https://" not in html.split("<footer")[0].replace(BASE, "")
     for asset in ("/static/explore.js", "/static/explore.css"):
         assert client.get(asset).status_code == 200
+
+
+def test_routes_are_documented() -> None:
+    from service.network_api import router
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "network.md").read_text("utf-8")
+    for route in router.routes:
+        assert route.path in text, f"{route.path} is not in docs/network.md"  # type: ignore[attr-defined]
+
+
+def test_cache_is_refreshed_in_the_background(samples: dict) -> None:
+    import time
+
+    from graphbuild.rdf import document_graph
+    from graphbuild.stores.oxigraph import OxigraphStore
+    from service.network_api import NetworkCache
+
+    first, second = (samples[name] for name in sorted(samples)[:2])
+    store = OxigraphStore()
+    store.replace_graph(document_graph(first, BASE))
+    cache = NetworkCache(recheck=0.0)
+    old = cache.explorer(store)
+    assert cache.explorer(store) is old  # answered from memory; the count did not change
+    store.replace_graph(document_graph(second, BASE))
+    deadline = time.monotonic() + 30
+    while (current := cache.explorer(store)) is old:  # the old one until the new is ready
+        assert time.monotonic() < deadline, "the explorer was not refreshed"
+        time.sleep(0.05)
+    assert len(current.data.targets) > len(old.data.targets)
+    while cache._checking:  # let the last background look finish before the store goes
+        time.sleep(0.05)

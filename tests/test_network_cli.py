@@ -115,3 +115,16 @@ def test_errors_are_one_line(store_dir: Path, tmp_path: Path) -> None:
     code, _, err = run("bipartite", "--store", str(tmp_path / "none"))
     assert code == 1 and "no store at" in err
     assert not (tmp_path / "none").exists()  # a read command creates no store
+
+
+def test_commands_and_options_are_documented() -> None:
+    from graphbuild.network_cli import network as group
+
+    text = (SAMPLES.parent.parent / "docs" / "network.md").read_text(encoding="utf-8")
+    assert "perfkg network KIND" in text
+    for name, command in group.commands.items():
+        assert f"`{name}`" in text or f"network {name}" in text, name
+        for param in command.params:
+            for option in param.opts:
+                if option.startswith("-"):
+                    assert option in text, f"perfkg network {name} {option} is not documented"
