@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, command 1: set up, extract the bundled sample documents with a summary, build
-# the knowledge graph from them into the embedded store out/store, then validate it (SHACL).
+# the knowledge graph from them into the embedded store out/store, validate it (SHACL), then
+# serve it (SPARQL endpoint, linked-data pages, query UI, explorer) until Ctrl-C.
 # Records are written to out/records.jsonl (JSON Lines) and out/records.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,6 @@ echo
 echo
 .venv/bin/perfkg validate --store out/store
 echo "Graph in out/store; e.g. .venv/bin/perfkg export --store out/store --format trig -o out/perfkg.trig"
+echo
+echo "Serving the sample graph at http://127.0.0.1:8000/ (query UI /query, explorer /explore, SPARQL /sparql); Ctrl-C stops it"
+exec .venv/bin/perfkg serve --store out/store
