@@ -70,6 +70,18 @@ class NamedQuery:
         'SELECT ?s WHERE { ?s ?p "产出指标" }'
         >>> q.bind({"level1": 'a "quoted" label'})
         'SELECT ?s WHERE { ?s ?p "a \\\\"quoted\\\\" label" }'
+
+        A quoted default makes the parameter a string (``004`` stays ``"004"``); a numeric
+        default makes it a number, an ``<iri>`` default an IRI, and a value of another kind
+        is a ``QueryError``:
+
+        >>> q.bind({"level1": "004"})
+        'SELECT ?s WHERE { ?s ?p "004" }'
+        >>> NamedQuery("x", "t", "t", "d", "ASK { FILTER (?n > 1) }", (Parameter("n", "90"),)).bind(
+        ...     {"n": "ninety"})
+        Traceback (most recent call last):
+        ...
+        graphbuild.named_queries.QueryError: parameter 'n' of query 'x' takes a number, not 'ninety'
         """
         values = dict(values or {})
         unknown = set(values) - {p.name for p in self.parameters}
@@ -81,11 +93,31 @@ class NamedQuery:
         text = self.sparql
         for parameter in self.parameters:
             raw = values.get(parameter.name)
-            term = _term(raw) if raw is not None else parameter.default
+            term = self._value(parameter, raw) if raw is not None else parameter.default
             if term in ("", '""'):
                 continue
             text = re.sub(rf"[?$]{parameter.name}\b", lambda _m, t=term: t, text)
         return text
+
+    def _value(self, parameter: Parameter, raw: str) -> str:
+        """The user's value as a term of the kind the parameter's default has."""
+        default = parameter.default
+        if default.startswith('"'):
+            return _string(raw.strip())
+        term = _term(raw)
+        if term == '""':
+            return term
+        if default.startswith("<"):
+            expected, fits = "an IRI <…>", term.startswith("<")
+        elif re.fullmatch(r"-?\d+(\.\d+)?", default):
+            expected, fits = "a number", not term.startswith(('"', "<"))
+        else:
+            return term
+        if not fits:
+            raise QueryError(
+                f"parameter {parameter.name!r} of query {self.name!r} takes {expected}, not {raw!r}"
+            )
+        return term
 
 
 def _term(value: str) -> str:
@@ -99,6 +131,11 @@ def _term(value: str) -> str:
         return value
     if re.fullmatch(r"-?\d+(\.\d+)?", value):
         return value
+    return _string(value)
+
+
+def _string(value: str) -> str:
+    """A string literal (``""`` for an empty value, which leaves the parameter unbound)."""
     if value == "":
         return '""'
     escaped = (
