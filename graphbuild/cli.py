@@ -450,5 +450,16 @@ def _add_network() -> None:
 _add_network()
 
 
+def _add_queries() -> None:
+    """``perfkg queries``, ``perfkg query`` and ``perfkg audit`` live in graphbuild/query_cli.py."""
+    from graphbuild.query_cli import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_queries()
+
+
 if __name__ == "__main__":
     main()
