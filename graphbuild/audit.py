@@ -121,12 +121,16 @@ def _number(value: float) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def run_rule(store: Store, rule: Rule, values: dict[str, str]) -> list[Finding]:
-    """The findings of one rule, with its declared parameters taken from ``values``."""
+def rule_sparql(rule: Rule, values: dict[str, str]) -> str:
+    """The rule's SPARQL with the parameters it declares bound from ``values``."""
     declared = {p.name for p in rule.query.parameters}
-    sparql = rule.query.bind({k: v for k, v in values.items() if k in declared})
+    return rule.query.bind({k: v for k, v in values.items() if k in declared})
+
+
+def findings_from_rows(rule: Rule, rows: Iterable[dict[str, object]]) -> list[Finding]:
+    """The findings of a rule from the rows its query answered."""
     findings = []
-    for row in store.select(sparql):
+    for row in rows:
         line = row.get("line")
         findings.append(
             Finding(
@@ -135,11 +139,36 @@ def run_rule(store: Store, rule: Rule, values: dict[str, str]) -> list[Finding]:
                 message=str(row.get("message") or rule.title_en),
                 focus=str(row["focus"]),
                 document=_text(row.get("document")),
-                line=int(line) if isinstance(line, int | Decimal | float) else None,  # type: ignore[arg-type]
+                line=int(str(line)) if line is not None else None,
                 project=_text(row.get("project")),
             )
         )
     return findings
+
+
+def run_rule(store: Store, rule: Rule, values: dict[str, str]) -> list[Finding]:
+    """The findings of one rule, with its declared parameters taken from ``values``."""
+    return findings_from_rows(rule, store.select(rule_sparql(rule, values)))
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings in report order: document, line, rule, focus, message."""
+    return sorted(
+        findings, key=lambda f: (f.document or "", f.line or 0, f.rule, f.focus, f.message)
+    )
+
+
+def select_rules(only: Iterable[str] | None = None, directory: Path = QUERIES_DIR) -> list[Rule]:
+    """The rules whose ids are in ``only`` (all when None); ``QueryError`` for an unknown id."""
+    all_rules = rules(directory)
+    if only is None:
+        return all_rules
+    chosen = set(only)
+    unknown = chosen - {r.id for r in all_rules}
+    if unknown:
+        known = ", ".join(r.id for r in all_rules)
+        raise QueryError(f"no audit rule {sorted(unknown)[0]!r}; known: {known}")
+    return [r for r in all_rules if r.id in chosen]
 
 
 def _text(value: object) -> str | None:
@@ -165,16 +194,7 @@ def run_audit(
     sums and scores may differ before it is a finding (rounding in the printed tables).
     """
     values = parameters(grade_thresholds, execution_weight, min_indicators, tolerance)
-    chosen = set(only) if only is not None else None
-    all_rules = rules(directory)
-    if chosen is not None:
-        unknown = chosen - {r.id for r in all_rules}
-        if unknown:
-            known = ", ".join(r.id for r in all_rules)
-            raise QueryError(f"no audit rule {sorted(unknown)[0]!r}; known: {known}")
     findings: list[Finding] = []
-    for rule in all_rules:
-        if chosen is None or rule.id in chosen:
-            findings.extend(run_rule(store, rule, values))
-    findings.sort(key=lambda f: (f.document or "", f.line or 0, f.rule, f.focus, f.message))
-    return findings
+    for rule in select_rules(only, directory):
+        findings.extend(run_rule(store, rule, values))
+    return sort_findings(findings)

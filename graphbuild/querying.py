@@ -184,9 +184,13 @@ def to_csv(table: Table) -> str:
 
 
 def to_json(
-    table: Table, query: NamedQuery | None = None, params: dict[str, str] | None = None
+    table: Table,
+    query: NamedQuery | None = None,
+    params: dict[str, str] | None = None,
+    truncated: bool | None = None,
 ) -> str:
-    """The table as JSON: ``{"query", "title", "parameters", "columns", "rows": [{…}]}``."""
+    """The table as JSON: ``{"query", "title", "parameters", "columns", "rows": [{…}]}``, and
+    ``"truncated"`` when told whether the answer was cut at a row limit."""
     payload: dict[str, Any] = {}
     if query is not None:
         payload.update(
@@ -197,6 +201,8 @@ def to_json(
         {column: json_value(value) for column, value in zip(table.columns, row, strict=True)}
         for row in table.rows
     ]
+    if truncated is not None:
+        payload["truncated"] = truncated
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
 

@@ -20,7 +20,18 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from graphbuild import __version__
-from service import dumps, errors, explore, linked_data, network_api, sparql, ui, void
+from service import (
+    api_queries,
+    audit_pages,
+    dumps,
+    errors,
+    explore,
+    linked_data,
+    network_api,
+    sparql,
+    ui,
+    void,
+)
 from service.deps import Services
 from service.limits import RequestSizeLimit
 from service.settings import Settings
@@ -63,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui.router)
     app.include_router(network_api.router)
     app.include_router(explore.router)
+    app.include_router(api_queries.router)
+    app.include_router(audit_pages.router)
     app.include_router(linked_data.router)  # last: it may answer broad paths
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:  # outermost, so that errors carry CORS headers too
