@@ -111,7 +111,7 @@ def test_audit_json(client: TestClient) -> None:
     response = client.get("/audit")
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     data = response.json()
-    assert data["summary"]["findings"] == 25
+    assert data["summary"]["findings"] == 26
     assert data["summary"]["by_document"]["b.txt"]["deviation-without-reason"] == 3
     assert data["truncated_rules"] == []
     graded = client.get("/audit", params={"grades": "96,90,60", "rule": "grade-inconsistent"})
@@ -130,7 +130,7 @@ def test_audit_page(client: TestClient) -> None:
     response = client.get("/audit", headers={"Accept": BROWSER})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
-    assert 'data-findings="25"' in page
+    assert 'data-findings="26"' in page
     # each finding links to the linked-data page of its target and names document and line
     assert 'href="/id/target/b.txt/21/annual"' in page
     assert "indicator 报纸费用 scores 22, above its weight 20" in page

@@ -113,6 +113,11 @@ RULE_CASES: dict[str, tuple[set[tuple[str, str, str, int | None]], set[str]]] = 
         # lost 2 points with a reason; 600 for ≥600; money is not compared
         {"id/target/b.txt/47/annual", "id/target/b.txt/20/annual", "id/target/b.txt/46/annual"},
     ),
+    "printed-level-mismatch": (
+        {("info", "id/target/a.txt/96/annual", "a.txt", 96)},  # 满意度指标 printed, 效益指标 filed
+        # 成本指标 | 成本指标 (a level 2 in the level 1 column); 效益指标 printed and filed
+        {"id/target/a.txt/21/annual", "id/target/a.txt/22/annual"},
+    ),
     "total-score-mismatch": (
         {("warning", "id/project/b.txt/10", "b.txt", 10)},  # 95 reported, 77 + 9 = 86
         {"id/project/b.txt/40"},  # 88 + 10 = 98
@@ -146,8 +151,8 @@ def test_rule_triggers_and_does_not(findings: list, rule: str) -> None:  # type:
 
 
 def test_findings_in_all(findings: list) -> None:  # type: ignore[type-arg]
-    """25 findings: one per triggering node and rule, two for the project missing two levels."""
-    assert len(findings) == 25
+    """26 findings: one per triggering node and rule, two for the project missing two levels."""
+    assert len(findings) == 26
     missing = [f.message for f in findings if f.rule == "project-missing-level1"]
     assert missing == [
         "project 设备购置 has no 效益指标 target",
@@ -213,15 +218,15 @@ def report(store: OxigraphStore) -> AuditReport:
 
 def test_report_counts(report: AuditReport) -> None:
     per_document = dict(report.by_document())
-    assert sum(per_document["a.txt"].values()) == 15
+    assert sum(per_document["a.txt"].values()) == 16
     assert per_document["b.txt"]["deviation-without-reason"] == 3
-    assert report.by_severity() == {"error": 5, "warning": 16, "info": 2, "not-checkable": 2}
+    assert report.by_severity() == {"error": 5, "warning": 16, "info": 3, "not-checkable": 2}
     assert report.by_rule()["period-contradiction"] == 2
 
 
 def test_csv_and_json(report: AuditReport) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    assert len(rows) == 25
+    assert len(rows) == 26
     first = next(r for r in rows if r["rule"] == "score-above-weight")
     assert first == {
         "document": "b.txt",
@@ -233,7 +238,7 @@ def test_csv_and_json(report: AuditReport) -> None:
         "project": BASE + "id/project/b.txt/10",
     }
     data = json.loads(to_json(report))
-    assert data["summary"]["findings"] == 25
+    assert data["summary"]["findings"] == 26
     assert data["summary"]["by_document"]["b.txt"]["grade-inconsistent"] == 1
     assert {r["id"]: r["findings"] for r in data["rules"]}["cost-above-funds"] == 2
     assert data["settings"]["grades"] == {"优": 90, "良": 80, "中": 60}

@@ -130,7 +130,7 @@ def test_store_error_is_one_line(tmp_path: Path) -> None:
 def test_audit_formats(store_dir: Path, tmp_path: Path) -> None:
     code, out, _ = run("audit", "--store", str(store_dir))
     assert code == 0
-    assert out.splitlines()[0] == "25 findings"
+    assert out.splitlines()[0] == "26 findings"
     assert "b.txt:21  error  score-above-weight" in out
     code, out, _ = run(
         "audit", "--store", str(store_dir), "--format", "json", "--rule", "cost-above-funds"
@@ -138,7 +138,7 @@ def test_audit_formats(store_dir: Path, tmp_path: Path) -> None:
     assert [f["line"] for f in json.loads(out)["findings"]] == [21, 46]
     page = tmp_path / "audit.html"
     code, _, err = run("audit", "--store", str(store_dir), "-o", str(page))
-    assert code == 0 and "25 findings" in err
+    assert code == 0 and "26 findings" in err
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and f'href="{BASE}id/target/b.txt/21/annual"' in html
     code, out, _ = run(
