@@ -173,3 +173,21 @@ def test_audit_formats(store_dir: Path, tmp_path: Path) -> None:
         "id/project/a.txt/90",
         "id/project/b.txt/40",
     ]
+
+
+def test_commands_queries_and_rules_are_documented() -> None:
+    from graphbuild.audit import rules
+    from graphbuild.named_queries import registry
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text("utf-8")
+    for command in ("queries", "query", "audit"):
+        assert f"perfkg {command}" in text
+        for param in main.commands[command].params:
+            for option in param.opts:
+                if option.startswith("-"):
+                    assert option in text, f"perfkg {command} {option} is not in docs/queries.md"
+    for name in registry():
+        if not name.startswith("audit_"):
+            assert f"`{name}`" in text, f"{name} is not in docs/queries.md"
+    for rule in rules():
+        assert f"`{rule.id}`" in text, f"rule {rule.id} is not in docs/queries.md"
