@@ -417,7 +417,10 @@ def split_halves(rows: list[RowParse], two_halves: bool) -> list[list[Entry]]:
 
 
 def _share_row_labels(left: Entry, right: Entry) -> None:
-    """One half of a row without its level 2 label takes the other half's, for the same name."""
+    """The level 1 column is shared by both halves; one half of a row without its level 2 label
+    takes the other half's, for the same name."""
+    if right.l1 is None and left.l1 is not None:
+        right.l1 = left.l1
     if not (left.name and right.name) or compact(left.name) != compact(right.name):
         return
     if right.l2 is None and left.l2 is not None:
@@ -511,6 +514,10 @@ def resolve_levels(
             entry.level2 = own2[after[0]] if after else None
             continue
         p = before[-1]
+        block = _new_level1_block(own1, own2, p, i)
+        if block is not None:  # a level 1 printed since the last level 2: that block is over
+            entry.level2, entry.level2_inferred = _level2_in_block(own1, own2, block, i, department)
+            continue
         entry.level2 = own2[p]
         # an empty label row followed by unlabelled rows: a level 2 missing between two labels
         if not entries[p].has_target and entries[p].level2 is not None:
@@ -537,6 +544,40 @@ def resolve_levels(
         if parent and current and parent != current and own1[i] is None:
             current = parent
     return notes
+
+
+def _new_level1_block(own1: list[str | None], own2: list[str | None], p: int, i: int) -> int | None:
+    """The row in (p, i] printing a framework level 1 other than the parent of row p's level 2."""
+    carried = own2[p]
+    for k in range(p + 1, i + 1):
+        label = own1[k]
+        if (
+            label
+            and label != carried
+            and vocabulary().level1(label) is not None
+            and label != _parent(carried)
+        ):
+            return k
+    return None
+
+
+def _level2_in_block(
+    own1: list[str | None], own2: list[str | None], block: int, i: int, department: bool
+) -> tuple[str | None, bool]:
+    """Level 2 of a row in the level 1 block opened at ``block`` that printed none before it:
+    the first level 2 of the block below the row, else the level 1's only level 2 (inferred)."""
+    level1 = own1[block]
+    for k in range(i + 1, len(own2)):
+        if own1[k] and own1[k] != level1 and vocabulary().level1(own1[k]) is not None:
+            break
+        if own2[k] and _parent(own2[k]) == level1:
+            return own2[k], False
+    children = [
+        lv.label
+        for lv in vocabulary().children(level1 or "")
+        if department or not lv.department_only
+    ]
+    return (children[0], True) if len(children) == 1 else (None, False)
 
 
 def _parent(label: str | None) -> str | None:

@@ -482,3 +482,40 @@ def test_funding_lines_with_the_amount_in_the_next_cell_or_glued_to_the_label() 
         ("local", "1,650,000"),
         ("local", "1,650,000"),
     ]
+
+
+def test_a_new_level1_block_does_not_inherit_the_previous_level2() -> None:
+    """001 lines 752-754: after the empty 生态/可持续 rows, `满意度指标 | name | value` is shifted
+    one column left; the row belongs to 满意度, not to the 可持续影响指标 carried from above."""
+    rows = [
+        T.join(
+            [
+                "",
+                "效益指标",
+                "社会效益指标",
+                "改善办公环境",
+                "改善",
+                "社会效益指标",
+                "改善办公环境",
+                "改善",
+            ]
+        ),
+        T.join(["", "", "生态效益指标", "", "", "生态效益指标", "", ""]),
+        T.join(["可持续影响指标", "", "可持续影响指标", "", "", "", "", ""]),
+        T.join(
+            [
+                "满意度指标",
+                "服务对象满意度/工作人员满意度",
+                "≥90%",
+                "服务对象满意度/工作人员满意度",
+                "≥90%",
+            ]
+        ),
+    ]
+    result = run(shanxi(rows))
+    expected = [
+        ("效益指标", "社会效益指标", "改善办公环境", "改善"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度/工作人员满意度", "≥90%"),
+    ]
+    assert targets(result) == expected
+    assert targets(result, "annual") == expected
