@@ -12,7 +12,7 @@ its label). The graphs are computed from the store once per store state (:class:
 keyed by the store's quad count, which a background thread looks at again at most every
 ``RECHECK_SECONDS``, rebuilding and swapping in a new graph when it changed; requests are
 answered from memory meanwhile. Only the very first request waits for the two SPARQL fetches
-and the graph (about 40 s at 1,000 documents, see ``benchmarks/analysis.py``).
+and the graph (20–40 s at 1,000 documents on 2 cores, see ``benchmarks/analysis.py``).
 """
 
 from __future__ import annotations
