@@ -25,34 +25,16 @@ import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from graphbuild.named_queries import QUERIES_DIR, NamedQuery, QueryError, named_query, registry
+from graphbuild.stores._terms import literal_value
 from graphbuild.stores.base import Store
 
 RESULTS_JSON = "application/sparql-results+json"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {
-    _XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "nonPositiveInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
 
 
 class OutputFormat(StrEnum):
@@ -131,19 +113,7 @@ def _value(term: dict[str, str] | None) -> object:
         return "_:" + value
     if kind != "literal" and kind != "typed-literal":
         return value
-    datatype = term.get("datatype", "")
-    try:
-        if datatype in _INTEGERS:
-            return int(value)
-        if datatype == _XSD + "decimal":
-            return Decimal(value)
-        if datatype in (_XSD + "double", _XSD + "float"):
-            return float(value)
-    except (ValueError, InvalidOperation):
-        return value
-    if datatype == _XSD + "boolean":
-        return value in ("true", "1")
-    return value
+    return literal_value(value, term.get("datatype"), term.get("xml:lang"))
 
 
 # ---- writing ----------------------------------------------------------------------------

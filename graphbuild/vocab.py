@@ -155,3 +155,16 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS),
 }
 """The prefixes bound on every graph the mapping makes (the same as ``ontology/context.jsonld``)."""
+
+
+STANDARD_PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+}
+"""Standard prefixes always offered to Turtle/TriG writers and pages (beside ``PREFIXES``)."""

@@ -33,7 +33,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from graphbuild.vocab import CONTEXT_FILE
+from graphbuild.vocab import CONTEXT_FILE, STANDARD_PREFIXES
 
 SERVICE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = SERVICE_DIR / "templates"
@@ -47,14 +47,7 @@ CONTENT_SECURITY_POLICY = (
 """Only this server: YASGUI and CodeMirror set inline styles, nothing else is relaxed."""
 
 _STANDARD_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
+    **STANDARD_PREFIXES,
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
 }

@@ -12,21 +12,13 @@ from rdflib import Dataset, Graph
 from graphbuild.formats import Format, Kind
 from graphbuild.stores._terms import quiet_rdflib
 from graphbuild.stores.base import StoreError
+from graphbuild.vocab import STANDARD_PREFIXES
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
 CONTEXT_PATH = ONTOLOGY_DIR / "context.jsonld"
 
 # Always offered to Turtle/TriG writers; the shipped JSON-LD context adds the project's own.
-_STANDARD_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-}
+_STANDARD_PREFIXES = STANDARD_PREFIXES
 
 
 def rdf_format(media_type: str) -> Format:

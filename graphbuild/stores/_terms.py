@@ -101,7 +101,8 @@ def add_triples(graph: Graph, quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
     return graph
 
 
-def _literal_value(lexical: str, datatype: str | None, language: str | None) -> object:
+def literal_value(lexical: str, datatype: str | None, language: str | None) -> object:
+    """A plain Python value for a literal: int, Decimal, float or bool by datatype, else str."""
     if language or datatype is None:
         return lexical
     try:
@@ -131,10 +132,10 @@ def python_value(term: object) -> object:
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        return _literal_value(term.value, term.datatype.value, term.language)
+        return literal_value(term.value, term.datatype.value, term.language)
     if isinstance(term, Literal):
         datatype = str(term.datatype) if term.datatype is not None else None
-        return _literal_value(str(term), datatype, term.language)
+        return literal_value(str(term), datatype, term.language)
     if isinstance(term, ox.NamedNode):
         return term.value
     if isinstance(term, ox.BlankNode):
