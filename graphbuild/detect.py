@@ -36,7 +36,10 @@ _SIGNATURES: list[tuple[Family, Kind, list[tuple[re.Pattern[str], int]]]] = [
         [
             (re.compile(r"项目支出绩效目标(申报)?表"), 4),
             (re.compile(r"实施期目标"), 2),
-            (re.compile(r"整体支出绩效目标(申报)?表"), 3),
+            (
+                re.compile(r"整体支出绩效目标(申报)?表"),
+                4,
+            ),  # enough alone: a department-only document
             (re.compile(r"实施期资金总额"), 2),
         ],
     ),

@@ -251,6 +251,13 @@ class _Mapper:
             add((s, _PK.fiscalYear, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
         add((s, _PK.encoding, _str(doc.encoding)))
         add((s, _PK.lineCount, _int(doc.lines)))
+        for amount, prop in (
+            (doc.budget_total_yuan, _PK.budgetTotal),
+            (doc.basic_expenditure_yuan, _PK.basicExpenditure),
+            (doc.project_expenditure_yuan, _PK.projectExpenditure),
+        ):
+            if amount is not None:
+                add((s, prop, _decimal(amount)))
         department = self.department(doc.department, doc.department_code)
         if department is not None:
             add((s, DCTERMS.publisher, department))
@@ -500,6 +507,9 @@ class _Reader:
             department_code=self.text(publisher, ORG.identifier) if publisher is not None else None,
             encoding=self.text(s, _PK.encoding) or "utf-8",
             lines=int(self.one(s, _PK.lineCount) or 0),
+            budget_total_yuan=self.number(s, _PK.budgetTotal),
+            basic_expenditure_yuan=self.number(s, _PK.basicExpenditure),
+            project_expenditure_yuan=self.number(s, _PK.projectExpenditure),
         )
 
     def project(self, s: Any) -> Project:

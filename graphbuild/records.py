@@ -29,6 +29,10 @@ class Document:
     department_code: str | None
     encoding: str = "utf-8"
     lines: int = 0
+    # the department-wide table's 年度预算情况 (Shanxi), in yuan
+    budget_total_yuan: float | None = None
+    basic_expenditure_yuan: float | None = None
+    project_expenditure_yuan: float | None = None
     record: str = "document"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from graphbuild.cells import clean, compact
 from graphbuild.documents import DocumentParts, make_targets
 from graphbuild.fields import department_code, read_fields
 from graphbuild.read import Line
@@ -55,6 +56,7 @@ def _department_table(lines: list[Line], start: int, end: int, parts: DocumentPa
             code, dept = department_code(value)
             parts.document.department_code = code
             parts.document.department = parts.document.department or dept
+    _department_budget(lines[start:end], parts)
     zone = indicator_zone(lines, start + 1, end, _ZONE_START)
     if zone is None:
         parts.diagnose(
@@ -67,6 +69,31 @@ def _department_table(lines: list[Line], start: int, end: int, parts: DocumentPa
     )
     parts.targets.extend(make_targets(parts.document.document, "department", None, None, targets))
     parts.report(problems)
+
+
+def _department_budget(lines: list[Line], parts: DocumentParts) -> None:
+    """合计, 基本支出 and 项目支出 of the table's 年度预算情况 block, in yuan (first of each)."""
+    document = parts.document
+    scale = 1.0
+    for line in lines:
+        if not line.is_row:
+            continue
+        cells = [clean(c) for c in line.cells]
+        if any("万元" in c for c in cells):
+            scale = 1e4
+        for index, cell in enumerate(cells[:-1]):
+            label = compact(cell)
+            amount = _money(cells[index + 1], scale) if cells[index + 1] else None
+            if amount is None:
+                continue
+            if label == "合计" and document.budget_total_yuan is None:
+                document.budget_total_yuan = amount
+            elif label.endswith("基本支出") and document.basic_expenditure_yuan is None:
+                document.basic_expenditure_yuan = amount
+            elif label.endswith("项目支出") and document.project_expenditure_yuan is None:
+                document.project_expenditure_yuan = amount
+        if cells and compact(cells[0]).startswith("年度重点任务"):
+            return
 
 
 def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts) -> None:

@@ -74,6 +74,9 @@ class PK(DefinedNamespace):
     fiscalYear: URIRef
     encoding: URIRef
     lineCount: URIRef
+    budgetTotal: URIRef
+    basicExpenditure: URIRef
+    projectExpenditure: URIRef
 
     # projects
     department: URIRef

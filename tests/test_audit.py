@@ -16,6 +16,8 @@ import pytest
 
 from graphbuild.audit import SEVERITIES, GradeThresholds, QueryError, rules, run_audit
 from graphbuild.audit_report import AuditReport, audit, to_csv, to_html, to_json, to_text
+from graphbuild.rdf import document_graph
+from graphbuild.records import Document, Extraction, Project
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.query_fixture import BASE, load_fixture, short
 
@@ -86,7 +88,7 @@ RULE_CASES: dict[str, tuple[set[tuple[str, str, str, int | None]], set[str]]] = 
             ("not-checkable", "id/document/a.txt", "a.txt", None),
             ("not-checkable", "id/document/b.txt", "b.txt", None),
         },
-        set(),  # never checkable on the graph
+        set(),  # the fixture prints no department-wide budget (see the test below)
     ),
     "execution-mismatch": (
         {("warning", "id/project/b.txt/40", "b.txt", 40)},  # rate 80 printed, 100 spent
@@ -275,3 +277,40 @@ def test_html_links_and_escapes(report: AuditReport) -> None:
         report.rules,
     )
     assert "<script>x" not in to_html(evil) and "&lt;script&gt;x" in to_html(evil)
+
+
+def _budget_document(name: str, annual: list[float], total: float) -> Extraction:
+    """A Shanxi budget whose department-wide table prints 合计 / 基本支出 50000 / 项目支出 100000."""
+    document = Document(name, "shanxi_budget", "budget", 2024, "测试部门", "601")
+    document.budget_total_yuan = total
+    document.basic_expenditure_yuan = 50000.0
+    document.project_expenditure_yuan = 100000.0
+    projects = [
+        Project(name, f"项目{n}", line=10 * (n + 1), annual_funds_yuan=funds)
+        for n, funds in enumerate(annual)
+    ]
+    return Extraction(document, projects)
+
+
+def test_department_totals_compare_the_department_table_with_the_projects() -> None:
+    store = OxigraphStore()
+    # agrees: 60000 + 40000 = 100000 and 50000 + 100000 = 150000
+    store.replace_graph(document_graph(_budget_document("x.txt", [60000, 40000], 150000), BASE))
+    # disagrees twice: one project of 70000, and a 合计 of 160000
+    store.replace_graph(document_graph(_budget_document("y.txt", [70000], 160000), BASE))
+    found = sorted(
+        (f.document, f.severity, f.message) for f in run_audit(store, only=["department-totals"])
+    )
+    assert found == [
+        (
+            "y.txt",
+            "warning",
+            "the department-wide table gives 项目支出 100000 yuan, "
+            "the 1 project tables' annual funds sum to 70000 yuan",
+        ),
+        (
+            "y.txt",
+            "warning",
+            "the department-wide table's 合计 160000 yuan is not 基本支出 50000 + 项目支出 100000 yuan",
+        ),
+    ]

@@ -519,3 +519,36 @@ def test_a_new_level1_block_does_not_inherit_the_previous_level2() -> None:
     ]
     assert targets(result) == expected
     assert targets(result, "annual") == expected
+
+
+def test_department_wide_budget_in_yuan() -> None:
+    """000 lines 480-483: 年度预算情况 in 万元, 合计 938.41, 基本支出 422.10, 项目支出 516.31."""
+    text = "\n".join(
+        [
+            "测试部门",
+            "2024年度部门预算公开",
+            "县(区)级预算部门(单位)整体支出绩效目标申报表",
+            T.join(["部门基本信息", "部门名称", "601-测试部门", ""]),
+            T.join(
+                [
+                    "年度预算情况",
+                    "按资金来源划分",
+                    "资金总额(万元)",
+                    "按资金方向划分",
+                    "资金总额(万元)",
+                ]
+            ),
+            T.join(["", "合计", "938.41", "合计", "938.41"]),
+            T.join(["", "其中:一般公共预算资金", "938.41", "其中:基本支出", "422.10"]),
+            T.join(["", "政府性基金预算资金", "0.00", "项目支出", "516.31"]),
+            T.join(["年度重点任务", "核心职能", "重点任务", ""]),
+            T.join(["年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]),
+            T.join(["", "产出指标", "数量指标", "上报信息", "≥12篇"]),
+        ]
+    )
+    document = run(text).document
+    assert (
+        document.budget_total_yuan,
+        document.basic_expenditure_yuan,
+        document.project_expenditure_yuan,
+    ) == (9384100, 4221000, 5163100)

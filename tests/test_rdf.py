@@ -399,7 +399,11 @@ def extractions(draw: st.DrawFn) -> Extraction:
                 st.none() | st.integers(1, 10**6),
                 st.text(min_size=1, max_size=20),
                 st.lists(
-                    st.text(alphabet=st.characters(exclude_characters="\t"), max_size=5), max_size=4
+                    st.text(
+                        alphabet=st.characters(exclude_characters="\t", exclude_categories=("Cs",)),
+                        max_size=5,
+                    ),
+                    max_size=4,
                 ),
                 st.sampled_from(["info", "warning", "error"]),
             ),
