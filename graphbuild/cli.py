@@ -19,6 +19,7 @@ import click
 
 from graphbuild import __version__, iris
 from graphbuild.build import BuildReport, DocumentResult, resolve_graph
+from graphbuild.cli_types import OUTPUT_FILE
 from graphbuild.export import Format, write_csv, write_jsonl
 from graphbuild.extract import extract_file
 from graphbuild.formats import Format as RdfFormat
@@ -109,7 +110,7 @@ def main() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     help="Write records to this file (default: standard output).",
 )
 @click.option(
@@ -189,9 +190,15 @@ def _store_options(command):  # type: ignore[no-untyped-def]
     return command
 
 
-def _open(store_dir: Path | None, endpoint: str | None) -> Store:
+def _open(store_dir: Path | None, endpoint: str | None, *, existing: bool = False) -> Store:
+    """The chosen store; with ``existing`` a store folder must already be there (commands that
+    only read never create an empty store by mistake)."""
     if store_dir and endpoint:
         raise click.UsageError("give either --store or --endpoint, not both")
+    if existing and not endpoint:
+        folder = Path(store_dir) if store_dir else default_store_dir()
+        if not folder.is_dir():
+            raise _Failure(f"no store at {folder}; run `perfkg build` first, or pass --store DIR")
     return open_store(store_dir, endpoint)
 
 
@@ -297,7 +304,7 @@ def build(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     help="Write to this file (default: standard output).",
 )
 @click.option(
@@ -331,7 +338,7 @@ def export(
     else:
         chosen = RdfFormat.NQUADS
     resolved = _base(base)
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, existing=True) as store:
         name = resolve_graph(graph_name, resolved) if graph_name else None
         if name is not None and store.quad_count(name) == 0:
             raise _Failure(f"the store has no graph <{name}> (or it is empty)")
@@ -382,10 +389,13 @@ def validate(
     from graphbuild.validate import validate as run_validate
 
     resolved = _base(base)
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, existing=True) as store:
         names = [resolve_graph(g, resolved) for g in graph_names] or data_graph_names(
             store, resolved
         )
+        unknown = sorted(set(names) - set(store.graph_names()))
+        if unknown:
+            raise _Failure(f"{_where(store_dir, endpoint)} has no graph <{unknown[0]}>")
         if not names:
             others = store.graph_names()
             if others:
@@ -418,7 +428,7 @@ def reason(drop: bool, store_dir: Path | None, endpoint: str | None, base: str |
     from graphbuild.reason import reason as run_reason
 
     resolved = _base(base)
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, existing=True) as store:
         if drop:
             click.echo(f"dropped <{drop_inferred(store, resolved)}>")
             return

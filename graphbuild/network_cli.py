@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from graphbuild.cli_types import OUTPUT_FILE
 from graphbuild.stores import open_store
 
 if TYPE_CHECKING:
@@ -88,9 +89,7 @@ def _graph_command(kind: str, help_text: str) -> click.Command:
         type=click.Choice(FORMATS),
         help="Output format (default: from the -o extension, else json).",
     )
-    @click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
-    )
+    @click.option("-o", "--output", type=OUTPUT_FILE, help="File to write.")
     @click.option("--level1", metavar="LEVEL", help="Only targets of this level 1.")
     @click.option("--level2", metavar="LEVEL", help="Only targets of this level 2.")
     @click.option("--value-kind", metavar="KIND", help="Only targets with this kind of value.")

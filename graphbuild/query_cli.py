@@ -15,6 +15,7 @@ import click
 
 from graphbuild.audit import GradeThresholds, rules
 from graphbuild.cli import _Failure, _open, _store_options
+from graphbuild.cli_types import OUTPUT_FILE
 from graphbuild.named_queries import QueryError, named_query
 from graphbuild.querying import OutputFormat, catalogue, parse_params, run_query, write
 
@@ -87,7 +88,7 @@ def queries(fmt: str, audit: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     help="Write to this file (default: standard output).",
 )
 @click.option(
@@ -114,7 +115,7 @@ def query(
     if show_sparql:
         _emit(sparql, output)
         return
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, existing=True) as store:
         table = run_query(store, name, values)
     _emit(write(table, OutputFormat(fmt), named, values), output)
 
@@ -140,7 +141,7 @@ def _grades(text: str) -> GradeThresholds:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     help="Write the report to this file (default: standard output).",
 )
 @click.option(
@@ -197,7 +198,7 @@ def audit(
     unknown = [rule for rule in only if rule not in known]
     if unknown:
         raise _UsageFailure(f"no audit rule {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, existing=True) as store:
         try:
             report = audit_report.audit(
                 store,

@@ -44,8 +44,13 @@ class SourceText:
 
 def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode document bytes, detecting UTF-8 (with or without BOM) and GB18030/GBK."""
-    if not data.strip():
+    if not data.strip() or not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ReadError(f"{name}: the file is empty; nothing to extract")
+    if data.lstrip().startswith(b"%PDF-"):
+        raise ReadError(
+            f"{name}: this is a PDF; convert it to text first (e.g. pdftotext -layout), "
+            "then extract the .txt"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -91,6 +91,10 @@ def test_store_errors_are_one_line(tmp_path: Path) -> None:
         code, _, err = invoke("validate", "--store", str(store))
     assert code == 1 and "in use by another process" in err
     code, _, err = invoke("validate", "--store", str(tmp_path / "new"))
+    assert code == 1 and "no store at" in err and "run `perfkg build` first" in err
+    empty = tmp_path / "empty"
+    OxigraphStore(empty).close()
+    code, _, err = invoke("validate", "--store", str(empty))
     assert code == 1 and "no document graphs; run `perfkg build` first" in err
 
 
@@ -194,3 +198,56 @@ def test_graph_commands_and_their_options_are_documented(command: str) -> None:
         for option in param.opts:
             if option.startswith("-"):
                 assert option in readme, f"perfkg {command} {option} is not in README.md"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extract", str(SMALL), "-o", "{missing}/out.jsonl"),
+        ("export", "--store", "{store}", "-o", "{missing}/x.ttl"),
+        ("query", "count_targets_by_level1", "--store", "{store}", "-o", "{missing}/q.csv"),
+        ("audit", "--store", "{store}", "-o", "{missing}/a.html"),
+        ("network", "families", "--store", "{store}", "-o", "{missing}/f.json"),
+    ],
+)
+def test_an_output_in_a_missing_folder_is_a_usage_error(tmp_path: Path, args: tuple) -> None:
+    missing = tmp_path / "no" / "such"
+    filled = [a.format(missing=missing, store=tmp_path / "store") for a in args]
+    code, _, err = invoke(*filled)
+    assert code == 2
+    assert f"folder '{missing}' does not exist" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export",),
+        ("validate",),
+        ("reason",),
+        ("query", "count_targets_by_level1"),
+        ("audit",),
+    ],
+)
+def test_reading_commands_never_create_an_empty_store(tmp_path: Path, args: tuple) -> None:
+    store = tmp_path / "typo"
+    code, _, err = invoke(*args, "--store", str(store))
+    assert code == 1
+    assert f"no store at {store}; run `perfkg build` first" in err
+    assert not store.exists()
+
+
+def test_validate_refuses_an_unknown_graph(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert invoke("build", str(SMALL), "--store", str(store))[0] == 0
+    code, _, err = invoke("validate", "--store", str(store), "--graph", "nosuch.txt")
+    assert code == 1
+    assert "has no graph <" in err and "nosuch.txt>" in err
+
+
+def test_a_pdf_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    code, _, err = invoke("extract", str(pdf))
+    assert code == 1
+    assert "report.pdf: this is a PDF; convert it to text first" in err
