@@ -285,7 +285,15 @@ def build(
             bar.update(1, result.path.name)
 
         report = run_build(paths, store, resolved, progress=progress)
+        others = sorted({n for n in store.graph_names() if not n.startswith(resolved)})
     click.echo("\n".join(build_summary(report, resolved, _where(store_dir, endpoint))))
+    if others:
+        click.echo(
+            f"perfkg: warning: the store also holds {len(others)} graph(s) under another base "
+            f"(e.g. <{others[0]}>); queries see both, so a document built under both is counted "
+            "twice. Build with one --base per store.",
+            err=True,
+        )
     if report.failed:
         click.echo(
             f"perfkg: {len(report.failed)} of {len(report.documents)} files could not be built",
@@ -370,7 +378,13 @@ def export(
     metavar="DOC_OR_IRI",
     help="Validate only this graph (repeatable; default: every document graph).",
 )
-@click.option("--limit", default=50, show_default=True, help="Findings shown per graph.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Findings shown per graph.",
+)
 @_store_options
 def validate(
     graph_names: tuple[str, ...],

@@ -134,7 +134,13 @@ for _kind, _help in _GRAPHS.items():
 
 @network.command()
 @click.argument("project")
-@click.option("--limit", default=10, show_default=True, help="How many similar projects.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many similar projects.",
+)
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
 @_store_options
 def similar(

@@ -8,6 +8,7 @@ bad parameter, is one line on standard error (exit status 2); a store problem to
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -24,6 +25,12 @@ class _UsageFailure(_Failure):
     """A usage error shown as one line (no usage block), exit status 2."""
 
     exit_code = 2
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number between 0 and 100")
+    return value
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -160,14 +167,15 @@ def _grades(text: str) -> GradeThresholds:
 )
 @click.option(
     "--execution-weight",
-    type=float,
+    type=click.FloatRange(min=0, max=100),
+    callback=lambda _ctx, _param, value: _finite(value),
     default=10,
     show_default=True,
     help="Points budget execution is worth in a self-evaluation.",
 )
 @click.option(
     "--min-indicators",
-    type=int,
+    type=click.IntRange(min=0),
     default=3,
     show_default=True,
     help="The fewest indicators a project should have.",

@@ -16,5 +16,5 @@ echo
 .venv/bin/perfkg validate --store out/store
 echo "Graph in out/store; e.g. .venv/bin/perfkg export --store out/store --format trig -o out/perfkg.trig"
 echo
-echo "Serving the sample graph at http://127.0.0.1:8000/ (query UI /query, explorer /explore, SPARQL /sparql); Ctrl-C stops it"
+echo "Serving the sample graph (home page, /query, /explore, /sparql); Ctrl-C stops it"
 exec .venv/bin/perfkg serve --store out/store

@@ -251,3 +251,25 @@ def test_a_pdf_is_refused_with_what_to_do(tmp_path: Path) -> None:
     code, _, err = invoke("extract", str(pdf))
     assert code == 1
     assert "report.pdf: this is a PDF; convert it to text first" in err
+
+
+def test_building_under_a_second_base_warns(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert invoke("build", str(SMALL), "--store", str(store))[0] == 0
+    code, _, err = invoke("build", str(SMALL), "--store", str(store), "--base", "http://ex.org/kg/")
+    assert code == 0
+    assert "perfkg: warning: the store also holds 3 graph(s) under another base" in err
+    assert f"<{BASE}graph/" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "--limit", "-1"),
+        ("audit", "--execution-weight", "nan"),
+        ("audit", "--min-indicators", "-1"),
+        ("network", "similar", "x", "--limit", "0"),
+    ],
+)
+def test_nonsense_numbers_are_usage_errors(args: tuple) -> None:
+    assert invoke(*args)[0] == 2
