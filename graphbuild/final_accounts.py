@@ -18,7 +18,7 @@ from graphbuild.documents import DocumentParts, make_targets
 from graphbuild.fields import department_code
 from graphbuild.indicators import Layout, Resolved
 from graphbuild.read import Line
-from graphbuild.records import Project, Target
+from graphbuild.records import Project
 from graphbuild.tables import Zone, read_indicator_zone
 from graphbuild.values import parse_number
 
@@ -27,7 +27,6 @@ TABLE_TITLE = re.compile(r"绩效自评表")
 ROLES = ("L1", "L2", "L3", "V0", "V", "ACT", "W", "S", "WHY")
 _TOTAL = re.compile(r"总得分\s*([\d.]+)\s*分.{0,6}?属于\s*[\"“”']?\s*([优良中差])")
 _EXECUTION_SCORE = re.compile(r"预算执行情况得分\s*([\d.]+)\s*分")
-_GRADES = "优良中差"
 _BARE_NUMBER = re.compile(r"\d+(\.\s?\d+)?")
 
 
@@ -247,6 +246,3 @@ def _compare(report: list[Resolved], table: list[Resolved], parts: DocumentParts
         parts.diagnose(
             row.line, f"{row.level3!r} is only in the self-evaluation table", severity="info"
         )
-
-
-__all__ = ["parse", "Target", "_GRADES"]

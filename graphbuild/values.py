@@ -172,7 +172,11 @@ def parse_value(raw: str) -> ParsedValue:
             return ParsedValue(text, "percent", op, number, None, "%")
         return ParsedValue(text, "quantity", op, number * scale, None, unit)
 
-    if not re.search(r"\d", body) and len(body) <= 12 and _QUALITATIVE.fullmatch(_LIST_SEPARATORS.sub("", body)):
+    if (
+        not re.search(r"\d", body)
+        and len(body) <= 12
+        and _QUALITATIVE.fullmatch(_LIST_SEPARATORS.sub("", body))
+    ):
         return ParsedValue(text=text, kind="qualitative", op=op)
     return ParsedValue(text=text, kind="text", op=op)
 

@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/browser.sh
 .venv/bin/ruff check graphbuild service tests benchmarks
+.venv/bin/ruff format --check --quiet graphbuild service tests benchmarks
 .venv/bin/python -m pytest tests graphbuild -p no:cacheprovider "$@"
