@@ -75,13 +75,17 @@ class BuildReport:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``.txt`` files inside it, sorted."""
+    """Files as given; a folder stands for the ``.txt`` files inside it, sorted. A file given
+    twice (directly or through its folder) is kept once, where it first appears."""
     files: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-        else:
-            files.append(path)
+        found = sorted(p for p in path.rglob("*.txt") if p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     return files
 
 

@@ -18,7 +18,7 @@ from typing import IO
 import click
 
 from graphbuild import __version__, iris
-from graphbuild.build import BuildReport, DocumentResult, resolve_graph
+from graphbuild.build import BuildReport, DocumentResult, expand, resolve_graph
 from graphbuild.cli_types import OUTPUT_FILE
 from graphbuild.export import Format, write_csv, write_jsonl
 from graphbuild.extract import extract_file
@@ -27,17 +27,6 @@ from graphbuild.formats import Kind
 from graphbuild.read import ReadError
 from graphbuild.records import Extraction
 from graphbuild.stores import Store, StoreError, default_store_dir, open_store
-
-
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for the .txt files inside it, sorted."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-        else:
-            files.append(path)
-    return files
 
 
 def _extract_all(files: list[Path]) -> Iterator[tuple[Path, Extraction | None, str | None]]:
@@ -126,7 +115,7 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
     docs/records.md). A file that cannot be read is reported on one line and skipped; the
     exit status is then 1.
     """
-    paths = _expand(files)
+    paths = expand(files)
     if not paths:
         raise click.UsageError("no .txt files found in the given folders")
     fmt_enum = Format(fmt)
@@ -263,7 +252,6 @@ def build(
     reported on one line and skipped (exit status 1); the others are still built.
     """
     from graphbuild.build import build as run_build
-    from graphbuild.build import expand
 
     paths = expand(files)
     if not paths:

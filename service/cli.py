@@ -8,6 +8,7 @@ request); the queries themselves run in the service's own worker processes.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
@@ -61,6 +62,7 @@ def serve(
         check_store_dir(settings.store_dir)
     source = settings.endpoint or str(settings.store_dir)
     url = f"http://{_url_host(settings.host)}:{settings.port}/"
+    _check_port_free(settings.host, settings.port)
     click.echo(f"perfkg: serving {source} at {url} (SPARQL endpoint {url}sparql); Ctrl-C stops")
     config = uvicorn.Config(
         create_app(settings),
@@ -82,6 +84,20 @@ def serve(
     if not server.started and not interrupted:
         raise click.ClickException(f"the server did not start on {settings.host}:{settings.port}")
     click.echo("perfkg: stopped")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line, a port another program listens on (before saying we serve)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port} ({error.strerror}); "
+                "choose another with --port or PERFKG_PORT"
+            ) from None
 
 
 def _url_host(host: str) -> str:

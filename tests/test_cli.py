@@ -192,3 +192,9 @@ def test_folder_argument(tmp_path: Path) -> None:
     shutil.copy(SHANXI, tmp_path / SHANXI.name)
     code, out, _ = invoke("extract", "--summary", str(tmp_path))
     assert code == 0 and "projects 17" in out
+
+
+def test_a_file_given_twice_is_extracted_once() -> None:
+    code, out, _ = invoke("extract", "--summary", str(SAMPLES), str(SHANXI))
+    assert code == 0
+    assert out.count(f"{SHANXI.name}: shanxi_budget") == 1

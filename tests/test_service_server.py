@@ -224,7 +224,11 @@ def test_a_port_in_use_is_a_clear_error(served_store: Path) -> None:  # noqa: F8
             timeout=60,
         )
     assert done.returncode == 1
-    assert f"did not start on 127.0.0.1:{port}" in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "choose another with --port or PERFKG_PORT"
+    ]
+    assert "serving" not in done.stdout  # refused before announcing anything
 
 
 def test_a_missing_store_is_one_line(tmp_path: Path) -> None:
