@@ -153,6 +153,25 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
 # ---- graph commands: build, export, validate, reason -----------------------------------------
 
 
+def _location_options(command):  # type: ignore[no-untyped-def]
+    """--store / --endpoint: where the graph is."""
+    command = click.option(
+        "--endpoint",
+        envvar="PERFKG_ENDPOINT",
+        metavar="URL",
+        help="A SPARQL 1.1 server instead of the embedded store, e.g. http://127.0.0.1:7878 "
+        "for `oxigraph serve --union-default-graph` (default: $PERFKG_ENDPOINT).",
+    )(command)
+    return click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="Directory of the embedded Oxigraph store (default: $PERFKG_STORE or "
+        "./perfkg-data; `build` creates it if missing).",
+    )(command)
+
+
 def _store_options(command):  # type: ignore[no-untyped-def]
     """--store / --endpoint / --base, shared by every command that uses the store."""
     command = click.option(
@@ -161,22 +180,7 @@ def _store_options(command):  # type: ignore[no-untyped-def]
         metavar="IRI",
         help=f"Base IRI of the data (default: $PERFKG_BASE or {iris.DEFAULT_BASE}).",
     )(command)
-    command = click.option(
-        "--endpoint",
-        envvar="PERFKG_ENDPOINT",
-        metavar="URL",
-        help="A SPARQL 1.1 server instead of the embedded store, e.g. http://127.0.0.1:7878 "
-        "for `oxigraph serve --union-default-graph` (default: $PERFKG_ENDPOINT).",
-    )(command)
-    command = click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        metavar="DIR",
-        help="Directory of the embedded Oxigraph store (default: $PERFKG_STORE or "
-        "./perfkg-data; created if missing).",
-    )(command)
-    return command
+    return _location_options(command)
 
 
 def _open(store_dir: Path | None, endpoint: str | None, *, existing: bool = False) -> Store:

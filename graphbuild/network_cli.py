@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from graphbuild.cli import _location_options, _open
 from graphbuild.cli_types import OUTPUT_FILE
-from graphbuild.stores import open_store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -35,38 +35,11 @@ _GRAPHS = {
 }
 
 
-def _store_options(command):  # type: ignore[no-untyped-def]
-    command = click.option(
-        "--endpoint",
-        envvar="PERFKG_ENDPOINT",
-        metavar="URL",
-        help="A SPARQL 1.1 server instead of the embedded store (default: $PERFKG_ENDPOINT).",
-    )(command)
-    return click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        metavar="DIR",
-        help="Directory of the embedded store (default: $PERFKG_STORE or ./perfkg-data).",
-    )(command)
-
-
 def _fetch(store_dir: Path | None, endpoint: str | None) -> NetworkData:
-    """The network rows of the chosen store (a missing store directory is an error, not a new
-    empty store)."""
+    """The network rows of the chosen store (a missing store directory is an error)."""
     from graphbuild import network
-    from graphbuild.stores import default_store_dir
 
-    if store_dir and endpoint:
-        raise click.UsageError("give either --store or --endpoint, not both")
-    if endpoint is None:
-        store_dir = store_dir or default_store_dir()
-        if not (store_dir / "CURRENT").is_file():
-            raise click.ClickException(
-                f"no store at {store_dir}: build one with `perfkg build FILES --store {store_dir}`"
-                " or choose one with --store / --endpoint"
-            )
-    with open_store(store_dir if endpoint is None else None, endpoint) as store:
+    with _open(store_dir, endpoint, existing=True) as store:
         return network.fetch(store)
 
 
@@ -94,7 +67,7 @@ def _graph_command(kind: str, help_text: str) -> click.Command:
     @click.option("--level2", metavar="LEVEL", help="Only targets of this level 2.")
     @click.option("--value-kind", metavar="KIND", help="Only targets with this kind of value.")
     @click.option("--no-metrics", is_flag=True, help="Skip PageRank and Louvain (large graphs).")
-    @_store_options
+    @_location_options
     def command(
         fmt: str | None,
         output: Path | None,
@@ -142,7 +115,7 @@ for _kind, _help in _GRAPHS.items():
     help="How many similar projects.",
 )
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
-@_store_options
+@_location_options
 def similar(
     project: str, limit: int, fmt: str, store_dir: Path | None, endpoint: str | None
 ) -> None:

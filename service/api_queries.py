@@ -66,7 +66,7 @@ async def named_query(
     except QueryError as error:
         raise ApiError(400, "bad_parameter", str(error)) from None
     media_type = _media_type(request.headers.get("accept"), format_name)
-    outcome = await executor.query(_job(sparql, settings))
+    outcome = await executor.query(select_job(sparql, settings))
     table = table_from_json(outcome.body)
     headers = {"Vary": "Accept", "X-PerfKG-Rows": str(len(table.rows))}
     if outcome.truncated:
@@ -103,7 +103,8 @@ def _media_type(accept: str | None, format_name: str | None) -> str:
     return chosen
 
 
-def _job(sparql: str, settings: Settings) -> QueryJob:
+def select_job(sparql: str, settings: Settings) -> QueryJob:
+    """A named query's job: JSON results, the configured row cap and base."""
     return QueryJob(
         sparql=sparql,
         results_format=Format.JSON.value,

@@ -26,16 +26,14 @@ from graphbuild.audit import (
     sort_findings,
 )
 from graphbuild.audit_report import AuditReport, to_csv, to_json
-from graphbuild.formats import Format
 from graphbuild.named_queries import QueryError
 from graphbuild.querying import table_from_json
+from service.api_queries import select_job
 from service.deps import ExecutorDep, SettingsDep
 from service.errors import ApiError
-from service.executor import QueryJob
 from service.linked_data import BaseDep
 from service.negotiation import prefers_html
 from service.rendering import Links, page
-from service.settings import Settings
 
 router = APIRouter(tags=["audit"])
 
@@ -65,7 +63,7 @@ async def audit_page(
     findings: list[Finding] = []
     truncated: list[str] = []
     for one in rules:
-        outcome = await executor.query(_job(rule_sparql(one, values), settings))
+        outcome = await executor.query(select_job(rule_sparql(one, values), settings))
         findings.extend(findings_from_rows(one, table_from_json(outcome.body).records()))
         if outcome.truncated:
             truncated.append(one.id)
@@ -113,13 +111,3 @@ def _grades(text: str) -> GradeThresholds:
             "grades= takes three falling numbers, the lowest total scores of 优,良,中, "
             "e.g. 90,80,60",
         ) from None
-
-
-def _job(sparql: str, settings: Settings) -> QueryJob:
-    return QueryJob(
-        sparql=sparql,
-        results_format=Format.JSON.value,
-        rdf_format=Format.TURTLE.value,
-        max_rows=settings.max_rows,
-        base_iri=settings.base,
-    )

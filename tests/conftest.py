@@ -77,7 +77,7 @@ def running_oxigraph(location: Path) -> Iterator[str]:
     finally:
         process.terminate()
         try:
-            process.wait(10)
+            process.wait(3)  # a server still busy with a query is killed
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -26,6 +26,7 @@ from SPARQLWrapper import CSV, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from graphbuild.records import Extraction
+from tests.conftest import running_oxigraph
 from tests.service_support import (  # noqa: F401
     BASE,
     PK,
@@ -246,43 +247,13 @@ def test_a_missing_store_is_one_line(tmp_path: Path) -> None:
 # remote mode: the service in front of a real Oxigraph server
 
 
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-        "oxigraph"
-    )
-    if found is None:
-        pytest.fail("the oxigraph server binary is missing: pip install -e '.[test]'")
-    return found
-
-
 @pytest.fixture(scope="module")
 def oxigraph_url(served_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
     """`oxigraph serve --union-default-graph` over a copy of the samples' store."""
     location = tmp_path_factory.mktemp("remote") / "store"
     shutil.copytree(served_store, location)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/query"
-    log = location.with_suffix(".log")
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [
-                oxigraph_binary(),
-                "serve",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-        )
-    try:
-        wait_until_up(url, process, log)
-        yield url
-    finally:
-        process.kill()
-        process.wait()
+    with running_oxigraph(location) as url:
+        yield f"{url}/query"
 
 
 def test_remote_endpoint_mode(oxigraph_url: str, samples: dict[str, Extraction]) -> None:
@@ -323,30 +294,11 @@ def test_remote_endpoint_mode(oxigraph_url: str, samples: dict[str, Extraction])
 def test_remote_timeout_is_a_504(served_store: Path, tmp_path: Path) -> None:  # noqa: F811
     """Run last in the module: the remote server keeps working on the query (its own process)."""
     location = shutil.copytree(served_store, tmp_path / "store")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/query"
-    with open(tmp_path / "oxigraph.log", "wb") as out:
-        process = subprocess.Popen(
-            [
-                oxigraph_binary(),
-                "serve",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-        )
-    try:
-        wait_until_up(url, process, tmp_path / "oxigraph.log")
+    with running_oxigraph(location) as base:
+        url = f"{base}/query"
         settings = settings_for(None, endpoint=url, query_timeout=1)
         with client_for(settings) as client:
             started = time.monotonic()
             response = client.get("/sparql", params={"query": FOREVER})
             assert response.status_code == 504
             assert time.monotonic() - started < 5
-    finally:
-        process.kill()
-        process.wait()

@@ -93,9 +93,11 @@ class RemoteStore(Store):
             raise StoreError("the store is closed")
         return self._client
 
-    def _send(self, request: httpx.Request, missing_ok: bool = False) -> httpx.Response:
+    def _send(
+        self, request: httpx.Request, missing_ok: bool = False, stream: bool = False
+    ) -> httpx.Response:
         try:
-            response = self._http.send(request)
+            response = self._http.send(request, stream=stream)
         except httpx.ConnectError:
             raise StoreError(
                 f"cannot reach the SPARQL server at {request.url.copy_with(query=None)} "
@@ -106,6 +108,9 @@ class RemoteStore(Store):
         if response.status_code == 404 and missing_ok:
             return response
         if response.status_code >= 400:
+            if stream:
+                response.read()
+                response.close()
             detail = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
             raise StoreError(
                 f"the SPARQL server answered {response.status_code} "
@@ -270,7 +275,10 @@ class RemoteStore(Store):
         self._stream(request, out)
 
     def _stream(self, request: httpx.Request, out: BinaryIO) -> None:
-        response = self._send_streaming(request)
+        response = self._send(request, missing_ok=True, stream=True)
+        if response.status_code == 404:  # no such graph: nothing to write
+            response.close()
+            return
         try:
             for chunk in response.iter_bytes(1 << 16):
                 out.write(chunk)
@@ -278,28 +286,6 @@ class RemoteStore(Store):
             raise StoreError(f"the SPARQL server stopped sending data: {error}") from None
         finally:
             response.close()
-
-    def _send_streaming(self, request: httpx.Request) -> httpx.Response:
-        try:
-            response = self._http.send(request, stream=True)
-        except httpx.ConnectError:
-            raise StoreError(
-                f"cannot reach the SPARQL server at {request.url.copy_with(query=None)} "
-                "(is it running? check --endpoint)"
-            ) from None
-        except httpx.HTTPError as error:
-            raise StoreError(f"the SPARQL server at {request.url} failed: {error}") from None
-        if response.status_code == 404:
-            response.close()
-            return httpx.Response(200, content=b"")
-        if response.status_code >= 400:
-            response.read()
-            response.close()
-            raise StoreError(
-                f"the SPARQL server answered {response.status_code} for "
-                f"{request.method} {request.url.path}: {response.text.strip()[:300]}"
-            )
-        return response
 
     def graph_bytes(self, name: str) -> bytes:
         """One graph as N-Triples bytes (empty when it does not exist)."""

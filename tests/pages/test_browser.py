@@ -21,7 +21,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -99,15 +101,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
 
 
-def _shot(page: object, name: str) -> Path:
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    path = OUTPUT / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-    print(f"screenshot: {path}")
-    return path
-
-
-def test_home_query_ui_and_entity_page_in_chromium(server: str) -> None:
+@contextmanager
+def chromium_page(width: int) -> Iterator[tuple[Any, list[str]]]:
+    """A page in Debian's chromium and the URLs it requests; on leaving, fails if the browser
+    reached beyond this machine or a page logged an error."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: run `bash scripts/browser.sh` (as root)")
     from playwright.sync_api import sync_playwright
@@ -119,7 +116,7 @@ def test_home_query_ui_and_entity_page_in_chromium(server: str) -> None:
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": width, "height": 900})
             context.on("request", lambda request: requests.append(request.url))
             page = context.new_page()
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -129,58 +126,67 @@ def test_home_query_ui_and_entity_page_in_chromium(server: str) -> None:
                     problems.append(f"console: {message.text}") if message.type == "error" else None
                 ),
             )
-
-            # the home page, with its statistics
-            page.goto(server)
-            targets = page.locator('[data-stat="targets"] .number').inner_text()
-            assert int(targets.replace(",", "")) > 1000
-            _shot(page, "home")
-
-            # the query page: run a named example query and see its rows
-            page.click("text=查询 Query")
-            page.wait_for_selector(".tabPanel.active .yasqe_queryButton")
-            page.select_option("#named-query", "count_targets_by_level1")
-            page.wait_for_function(
-                "() => window.perfkgYasgui.getTab().getQuery().includes('pk:level1')"
-            )
-            page.click(".tabPanel.active .yasqe_queryButton")
-            rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
-            rows.first.wait_for(timeout=20_000)
-            assert rows.count() >= 3
-            assert "产出指标" in page.locator(".tabPanel.active .yasr").inner_text()
-            _shot(page, "query")
-
-            # a ?query= link (what an entity page's "open in query UI" does) prefills and runs
-            sparql = (
-                "SELECT ?project WHERE { ?project a <https://w3id.org/perfkg/ontology#Project> }"
-            )
-            page.goto(f"{server}query?query={quote(sparql)}&endpoint=http://example.org/sparql")
-            page.wait_for_function(
-                "() => window.perfkgYasgui.getTab().getQuery().includes('ontology#Project')"
-            )
-            assert window_endpoint(page) == f"{server}sparql"
-            rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
-            rows.first.wait_for(timeout=20_000)
-
-            # an entity page, reached from the home page's examples
-            page.goto(server)
-            page.click("ul.examples a[href^='/id/project/']")
-            page.wait_for_selector("article.entity h1")
-            assert page.locator(".types .type").first.inner_text() == "项目"
-            assert page.locator("section.provenance dd.line").inner_text().strip().isdigit()
-            href = page.locator("a.button").get_attribute("href") or ""
-            assert href.startswith("/query?query=DESCRIBE")
-            entity = _shot(page, "entity")
-            assert entity.stat().st_size > 10_000
+            yield page, requests
         finally:
             browser.close()
-
     outside = sorted(
         {url for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
         - {url for url in requests if urlsplit(url).hostname in LOCAL_HOSTS}
     )
     assert outside == [], f"the browser reached out: {outside}"
     assert problems == [], problems
+
+
+def _shot(page: object, name: str) -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_home_query_ui_and_entity_page_in_chromium(server: str) -> None:
+    with chromium_page(1280) as (page, requests):
+        # the home page, with its statistics
+        page.goto(server)
+        targets = page.locator('[data-stat="targets"] .number').inner_text()
+        assert int(targets.replace(",", "")) > 1000
+        _shot(page, "home")
+
+        # the query page: run a named example query and see its rows
+        page.click("text=查询 Query")
+        page.wait_for_selector(".tabPanel.active .yasqe_queryButton")
+        page.select_option("#named-query", "count_targets_by_level1")
+        page.wait_for_function(
+            "() => window.perfkgYasgui.getTab().getQuery().includes('pk:level1')"
+        )
+        page.click(".tabPanel.active .yasqe_queryButton")
+        rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
+        rows.first.wait_for(timeout=20_000)
+        assert rows.count() >= 3
+        assert "产出指标" in page.locator(".tabPanel.active .yasr").inner_text()
+        _shot(page, "query")
+
+        # a ?query= link (what an entity page's "open in query UI" does) prefills and runs
+        sparql = "SELECT ?project WHERE { ?project a <https://w3id.org/perfkg/ontology#Project> }"
+        page.goto(f"{server}query?query={quote(sparql)}&endpoint=http://example.org/sparql")
+        page.wait_for_function(
+            "() => window.perfkgYasgui.getTab().getQuery().includes('ontology#Project')"
+        )
+        assert window_endpoint(page) == f"{server}sparql"
+        rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
+        rows.first.wait_for(timeout=20_000)
+
+        # an entity page, reached from the home page's examples
+        page.goto(server)
+        page.click("ul.examples a[href^='/id/project/']")
+        page.wait_for_selector("article.entity h1")
+        assert page.locator(".types .type").first.inner_text() == "项目"
+        assert page.locator("section.provenance dd.line").inner_text().strip().isdigit()
+        href = page.locator("a.button").get_attribute("href") or ""
+        assert href.startswith("/query?query=DESCRIBE")
+        entity = _shot(page, "entity")
+        assert entity.stat().st_size > 10_000
     assert any(re.search(r"/sparql$", urlsplit(url).path) for url in requests)
 
 

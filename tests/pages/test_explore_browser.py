@@ -9,16 +9,11 @@ checks that the side panel links to the linked-data page. The screenshot goes to
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
 from tests.pages.test_browser import (  # noqa: F401  (server is a fixture)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LOCAL_HOSTS,
     OUTPUT,
+    chromium_page,
     server,
 )
 
@@ -28,87 +23,56 @@ COUNT = "() => window.perfkgExplorer.cy.nodes().length"
 
 
 def test_explore_search_expand_and_filter_in_chromium(server: str) -> None:  # noqa: F811
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run `bash scripts/browser.sh` (as root)")
-    from playwright.sync_api import sync_playwright
+    with chromium_page(1400) as (page, requests):
+        page.goto(f"{server}explore")
+        page.wait_for_function("() => window.perfkgExplorer !== undefined")
+        # the filters are filled from /api/network/filters
+        page.locator("#filter-level1 option").nth(1).wait_for(state="attached")
+        assert "满意度指标" in page.locator("#filter-level1").inner_text()
 
-    requests: list[str] = []
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        # search a Chinese indicator name
+        page.fill("#explore-q", "满意度")
+        page.click("#explore-search button[type=submit]")
+        results = page.locator("#explore-results li.result")
+        results.first.wait_for()
+        assert results.count() >= 10
+        assert all("满意度" in text for text in results.all_inner_texts())
+        assert page.evaluate(COUNT) == 0  # nothing drawn before the user asks
+
+        # click the first result: the indicator and a page of its targets are drawn
+        label = results.first.locator(".result-label").inner_text()
+        results.first.click()
+        page.wait_for_function(f"{COUNT} > 1")
+        page.wait_for_selector("#explore-panel h2")
+        assert label in page.locator("#explore-panel h2").first.inner_text()
+        href = page.locator("#explore-panel a.entity-link").get_attribute("href") or ""
+        assert href.startswith("/id/indicator/")
+        drawn = page.evaluate(COUNT)
+        kinds = page.evaluate("() => window.perfkgExplorer.cy.nodes().map(n => n.data('kind'))")
+        assert kinds.count("indicator") == 1 and kinds.count("target") == drawn - 1
+        assert page.evaluate("() => window.perfkgExplorer.cy.edges().length") == drawn - 1
+
+        # click one of its targets: its project is drawn next to it
+        page.evaluate("() => window.perfkgExplorer.cy.nodes('[kind = \"target\"]')[0].emit('tap')")
+        page.wait_for_function(
+            "() => window.perfkgExplorer.cy.nodes('[kind = \"project\"]').length > 0"
         )
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 900})
-            context.on("request", lambda request: requests.append(request.url))
-            page = context.new_page()
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on(
-                "console",
-                lambda message: (
-                    problems.append(f"console: {message.text}") if message.type == "error" else None
-                ),
-            )
-            page.goto(f"{server}explore")
-            page.wait_for_function("() => window.perfkgExplorer !== undefined")
-            # the filters are filled from /api/network/filters
-            page.locator("#filter-level1 option").nth(1).wait_for(state="attached")
-            assert "满意度指标" in page.locator("#filter-level1").inner_text()
+        page.wait_for_selector("#explore-panel dd")
+        assert "Level 1" in page.locator("#explore-panel").inner_text()
 
-            # search a Chinese indicator name
-            page.fill("#explore-q", "满意度")
-            page.click("#explore-search button[type=submit]")
-            results = page.locator("#explore-results li.result")
-            results.first.wait_for()
-            assert results.count() >= 10
-            assert all("满意度" in text for text in results.all_inner_texts())
-            assert page.evaluate(COUNT) == 0  # nothing drawn before the user asks
-
-            # click the first result: the indicator and a page of its targets are drawn
-            label = results.first.locator(".result-label").inner_text()
-            results.first.click()
-            page.wait_for_function(f"{COUNT} > 1")
-            page.wait_for_selector("#explore-panel h2")
-            assert label in page.locator("#explore-panel h2").first.inner_text()
-            href = page.locator("#explore-panel a.entity-link").get_attribute("href") or ""
-            assert href.startswith("/id/indicator/")
-            drawn = page.evaluate(COUNT)
-            kinds = page.evaluate("() => window.perfkgExplorer.cy.nodes().map(n => n.data('kind'))")
-            assert kinds.count("indicator") == 1 and kinds.count("target") == drawn - 1
-            assert page.evaluate("() => window.perfkgExplorer.cy.edges().length") == drawn - 1
-
-            # click one of its targets: its project is drawn next to it
-            page.evaluate(
-                "() => window.perfkgExplorer.cy.nodes('[kind = \"target\"]')[0].emit('tap')"
-            )
-            page.wait_for_function(
-                "() => window.perfkgExplorer.cy.nodes('[kind = \"project\"]').length > 0"
-            )
-            page.wait_for_selector("#explore-panel dd")
-            assert "Level 1" in page.locator("#explore-panel").inner_text()
-
-            # a filter narrows the search
-            before = page.locator("#explore-status").inner_text()
-            page.select_option("#filter-level1", label=_option(page, "满意度指标"))
-            page.wait_for_function(
-                "(before) => document.getElementById('explore-status').innerText !== before"
-                " && document.getElementById('explore-status').innerText.includes('结果')",
-                arg=before,
-            )
-            shot = OUTPUT / "explore.png"
-            OUTPUT.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-            print(f"screenshot: {shot}")
-            assert shot.stat().st_size > 20_000
-        finally:
-            browser.close()
-
-    outside = sorted(
-        {url for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
-        - {url for url in requests if urlsplit(url).hostname in LOCAL_HOSTS}
-    )
-    assert outside == [], f"the browser reached out: {outside}"
-    assert problems == [], problems
+        # a filter narrows the search
+        before = page.locator("#explore-status").inner_text()
+        page.select_option("#filter-level1", label=_option(page, "满意度指标"))
+        page.wait_for_function(
+            "(before) => document.getElementById('explore-status').innerText !== before"
+            " && document.getElementById('explore-status').innerText.includes('结果')",
+            arg=before,
+        )
+        shot = OUTPUT / "explore.png"
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        assert shot.stat().st_size > 20_000
     assert any("/api/network/neighbours" in url for url in requests)
 
 
