@@ -16,7 +16,7 @@ Modules, one noun each:
 - ``executor`` and ``_worker``: query execution in killable worker processes (or through a
   remote endpoint), with timeouts, a row cap and a concurrency bound;
 - ``results``: SPARQL results and RDF writers that stop at the row cap;
-- ``query_text``: a SPARQL lexer (query form, ``SERVICE`` endpoints, dataset rewriting);
+- ``query_policy``: where SERVICE and LOAD may lead (rdflib's parser, failing closed), the FROM of a query; ``sandbox``: workers without network access;
 - ``negotiation``: content negotiation over :mod:`graphbuild.formats`;
 - ``errors``: the one JSON error shape (HTML for browsers);
 - ``store``: the read-only store the web pages read in the server process;

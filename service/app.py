@@ -33,7 +33,7 @@ from service import (
     void,
 )
 from service.deps import Services
-from service.limits import RequestSizeLimit
+from service.limits import RequestSizeLimit, SecurityHeaders
 from service.settings import Settings
 
 _DESCRIPTION = """\
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs is served by service.ui from local files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.services = services
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_pages.router)
     app.include_router(linked_data.router)  # last: it may answer broad paths
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:  # outermost, so that errors carry CORS headers too
         app.add_middleware(
             CORSMiddleware,

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import click
 
+REQUEST_HEAD_ALLOWANCE = 64 * 1024
+"""Bytes a request line and headers may take beyond PERFKG_MAX_REQUEST_BYTES: the application
+then answers 413 for a long query string itself; past it, the HTTP parser refuses (400)."""
+
 
 @click.command()
 @click.option(
@@ -44,6 +48,7 @@ def serve(
     from pydantic import ValidationError
 
     from service.app import create_app
+    from service.limits import JsonErrorH11Protocol
     from service.settings import Settings
     from service.store import check_store_dir
 
@@ -72,6 +77,8 @@ def serve(
         lifespan="on",
         log_level="info",
         server_header=False,
+        http=JsonErrorH11Protocol,
+        h11_max_incomplete_event_size=settings.max_request_bytes + REQUEST_HEAD_ALLOWANCE,
     )
     server = uvicorn.Server(config)
     interrupted = False

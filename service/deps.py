@@ -50,6 +50,7 @@ class Services:
                     queued=settings.max_queued_queries,
                     timeout=settings.query_timeout,
                     base_iri=settings.base,
+                    allowlist=settings.service_allowlist,
                     on_pause=store.suspend,
                     on_resume=store.resume,
                 )
@@ -59,6 +60,7 @@ class Services:
                     concurrent=settings.max_concurrent_queries,
                     queued=settings.max_queued_queries,
                     timeout=settings.query_timeout,
+                    allowlist=settings.service_allowlist,
                 )
             try:
                 executor.start()

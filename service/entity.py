@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+import pyoxigraph as ox
+
 from graphbuild.formats import Format
 from graphbuild.named_queries import QUERIES_DIR, NamedQuery, registry
 from graphbuild.stores.base import Store
@@ -127,16 +129,21 @@ def _queries() -> dict[str, NamedQuery]:
 
 
 def _bind(name: str, **values: str) -> str:
-    return _queries()[name].bind({key: f"<{value}>" for key, value in values.items()})
+    return _queries()[name].bind({key: ox.NamedNode(value) for key, value in values.items()})
 
 
 def is_safe_iri(iri: str) -> bool:
-    """True when ``iri`` can be written as ``<iri>`` in SPARQL and Turtle.
+    """True when ``iri`` is an absolute IRI by Oxigraph's IRI parser (so it can be written as
+    ``<iri>`` in SPARQL and Turtle).
 
     >>> is_safe_iri("http://example.org/id/a%20b"), is_safe_iri("http://example.org/a b")
     (True, False)
     """
-    return "://" in iri and not any(c in iri for c in ' <>"{}|^`\\') and iri.isprintable()
+    try:
+        ox.NamedNode(iri)
+    except (ValueError, UnicodeError):
+        return False
+    return "://" in iri
 
 
 def exists(store: Store, iri: str) -> bool:

@@ -25,8 +25,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graphbuild.formats import Kind
 from graphbuild.stores import StoreError
-from service.negotiation import prefers_html
+from service.negotiation import prefers_html, served_formats
 
 log = logging.getLogger("perfkg.service")
 
@@ -163,3 +164,16 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(Exception, _unexpected)
+
+
+def not_acceptable(kind: Kind | None, reason: str | None = None) -> ApiError:
+    """406 listing the formats there are for ``kind`` (both kinds when None)."""
+    kinds = [kind] if kind is not None else [Kind.RESULTS, Kind.RDF]
+    offers = "; ".join(
+        f"{'SELECT/ASK' if k is Kind.RESULTS else 'CONSTRUCT/DESCRIBE'}: "
+        + ", ".join(f"{f.media_type} (format={f.value})" for f in served_formats(k))
+        for k in kinds
+    )
+    if reason is None:
+        reason = f"no acceptable format for this {kind.value} answer" if kind else "no format"
+    return ApiError(406, "not_acceptable", f"{reason}; available: {offers}")

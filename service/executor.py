@@ -17,6 +17,11 @@ Two executors share one interface (:class:`Executor`):
   with the same bound; the row cap is applied to the parsed answer. A timeout stops the wait,
   not the remote server's work.
 
+Both check every query and update before running it: a SERVICE or LOAD towards an endpoint
+that is not allow-listed is refused (:mod:`service.query_policy`), whoever wrote the text (a
+client, a named query with its parameters, a page). Without an allow-list the Oxigraph workers
+also run without network access (:mod:`service.sandbox`).
+
 Blocking work runs in threads (``anyio.to_thread``) so the event loop never waits.
 """
 
@@ -30,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -44,10 +49,10 @@ import pyoxigraph as ox
 from graphbuild import __version__
 from graphbuild.formats import Format, Kind
 from graphbuild.stores import StoreError
-from service._worker import QueryJob, Reply
-from service.errors import ApiError, malformed, parser_position
-from service.query_text import dataset_of
-from service.results import context_prefixes, write
+from service._worker import CLOSED, OPEN, QueryJob, Reply
+from service.errors import ApiError, malformed, not_acceptable, parser_position
+from service.query_policy import check_remote_calls, dataset_of
+from service.results import NotAcceptable, context_prefixes, write
 
 log = logging.getLogger("perfkg.service")
 
@@ -161,6 +166,8 @@ def outcome_of(reply: Reply) -> Outcome:
         return Outcome(body, Format(name), rows, truncated)  # type: ignore[arg-type]
     if status == "syntax":
         raise malformed(str(reply[1]))
+    if status == "not_acceptable":
+        raise not_acceptable(Kind(str(reply[1])))
     raise ApiError(400, "query_failed", str(reply[1]), parser_position(str(reply[1])))
 
 
@@ -220,6 +227,7 @@ class OxigraphExecutor:
         queued: int,
         timeout: float,
         base_iri: str | None = None,
+        allowlist: Sequence[str] = (),
         on_pause: Callable[[], None] | None = None,
         on_resume: Callable[[], None] | None = None,
     ) -> None:
@@ -227,6 +235,8 @@ class OxigraphExecutor:
         self.size = workers
         self.timeout = timeout
         self.base_iri = base_iri
+        self.allowlist = tuple(allowlist)
+        self.network = OPEN if self.allowlist else CLOSED
         self._on_pause = on_pause
         self._on_resume = on_resume
         self._admission = Admission(workers + queued)
@@ -261,7 +271,7 @@ class OxigraphExecutor:
             worker.stop()
 
     def _start_workers(self, count: int) -> None:
-        spawned = [_spawn("serve", str(self.path)) for _ in range(count)]
+        spawned = [_spawn("serve", str(self.path), self.network) for _ in range(count)]
         errors = []
         for worker in spawned:
             try:
@@ -327,6 +337,7 @@ class OxigraphExecutor:
         return await anyio.to_thread.run_sync(self._query, job)
 
     def _query(self, job: QueryJob) -> Outcome:
+        check_remote_calls(job.sparql, self.allowlist, base=job.base_iri)
         with self._admission.enter():
             worker = self._acquire()
             try:
@@ -364,6 +375,7 @@ class OxigraphExecutor:
         await anyio.to_thread.run_sync(self._update, sparql)
 
     def _update(self, sparql: str) -> None:
+        check_remote_calls(sparql, self.allowlist, update=True, base=self.base_iri)
         with self._admission.exclusive(self.timeout):
             with self._lock:
                 workers = list(self._all)
@@ -386,7 +398,7 @@ class OxigraphExecutor:
             raise ApiError(400, "update_failed", str(reply[1]), parser_position(str(reply[1])))
 
     def _run_update(self, sparql: str) -> Reply:
-        worker = _spawn("update", str(self.path), self.base_iri or "")
+        worker = _spawn("update", str(self.path), self.network, self.base_iri or "")
         try:
             worker.conn.send(sparql)
             if not worker.conn.poll(self.timeout):
@@ -410,13 +422,22 @@ class RemoteExecutor:
     Updates go through the store. The answer is parsed and written again with the row cap.
     """
 
-    def __init__(self, store: object, *, concurrent: int, queued: int, timeout: float) -> None:
+    def __init__(
+        self,
+        store: object,
+        *,
+        concurrent: int,
+        queued: int,
+        timeout: float,
+        allowlist: Sequence[str] = (),
+    ) -> None:
         from graphbuild.stores.remote import RemoteStore
 
         if not isinstance(store, RemoteStore):
             raise TypeError("RemoteExecutor needs a RemoteStore")
         self.store = store
         self.timeout = timeout
+        self.allowlist = tuple(allowlist)
         self._limiter = threading.Semaphore(concurrent)
         self._admission = Admission(concurrent + queued)
         self._http: httpx.Client | None = None
@@ -442,9 +463,10 @@ class RemoteExecutor:
         return await anyio.to_thread.run_sync(self._query, job)
 
     def _query(self, job: QueryJob) -> Outcome:
+        check_remote_calls(job.sparql, self.allowlist, base=job.base_iri)
         defaults, named = list(job.default_graphs or ()), list(job.named_graphs or ())
         if job.default_graphs is None and job.named_graphs is None and not job.union:
-            defaults, named = dataset_of(job.sparql, job.base_iri)
+            defaults, named = dataset_of(job.sparql, job.base_iri) or ([], [])
         form = [("query", job.sparql)]
         form += [("default-graph-uri", iri) for iri in defaults]
         form += [("named-graph-uri", iri) for iri in named]
@@ -460,11 +482,13 @@ class RemoteExecutor:
             )
             written = write(
                 parsed,
-                Format(job.results_format),
-                Format(job.rdf_format),
+                Format(job.results_format) if job.results_format else None,
+                Format(job.rdf_format) if job.rdf_format else None,
                 job.max_rows,
                 context_prefixes(),
             )
+        except NotAcceptable as error:
+            raise not_acceptable(error.kind) from None
         except (SyntaxError, ValueError, OSError) as error:
             raise ApiError(
                 502, "upstream_error", f"unreadable answer from the endpoint ({got}): {error}"
@@ -501,6 +525,7 @@ class RemoteExecutor:
 
     async def update(self, sparql: str) -> None:
         def run() -> None:
+            check_remote_calls(sparql, self.allowlist, update=True)
             with self._admission.enter(), self._slot():
                 try:
                     self.store.update(sparql)

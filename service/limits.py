@@ -1,16 +1,27 @@
-"""Request-size limit as a pure ASGI middleware: 413 in the one error shape.
+"""Limits and headers every request meets, as pure ASGI middlewares, and the HTTP protocol.
 
-The query string and the body together may not exceed ``max_bytes``. A declared
-``Content-Length`` that is too large is refused before anything is read; a body sent without
-one (chunked) is counted while it is read and refused when it passes the limit.
+- :class:`RequestSizeLimit`: the query string and the body together may not exceed
+  ``max_bytes`` (413 in the one error shape). A declared ``Content-Length`` that is too large is
+  refused before anything is read; a body sent without one (chunked) is counted while it is
+  read and refused when it passes the limit.
+- :class:`SecurityHeaders`: the Content-Security-Policy (and ``nosniff``) on every answer.
+- :class:`JsonErrorH11Protocol`: what uvicorn answers to a request it cannot read, which never
+  reaches the application (a request line longer than the server's own limit, set by
+  ``perfkg serve`` a little above ``max_bytes``), in the same JSON error shape.
 """
 
 from __future__ import annotations
 
+import json
+
+import h11
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from service.errors import ApiError, render
+from service.rendering import CONTENT_SECURITY_POLICY
 
 
 def too_large(limit: int) -> ApiError:
@@ -62,3 +73,54 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class SecurityHeaders:
+    """Every answer, error pages included, says what the browser may load (only this server),
+    not to guess media types, and not to send the page's address elsewhere."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class JsonErrorH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, answering a request it cannot read (a request line or
+    headers past the limit the server sets, or not HTTP at all) in the one JSON error shape."""
+
+    def send_400_response(self, msg: str) -> None:
+        body = json.dumps(
+            ApiError(
+                400,
+                "bad_request",
+                "the request could not be read: its request line or headers are too long or "
+                "malformed; send a long query with POST (a form or an application/sparql-query "
+                "body)",
+            ).payload()
+        ).encode("utf-8")
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"connection", b"close"),
+            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+        ]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=body),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()

@@ -21,6 +21,7 @@ import re
 from typing import Annotated
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -142,7 +143,7 @@ def entity(path: str, request: Request, store: StoreDep, base: BaseDep) -> Respo
             "entity": described,
             "title": described.label or links.curie(iri),
             "alternates": _alternates(links, rest),
-            "describe_link": links.query(f"DESCRIBE <{iri}>"),
+            "describe_link": links.query(f"DESCRIBE {ox.NamedNode(iri)}"),
             "incoming_limit": model.INCOMING_LIMIT,
         }
         return page(request, "entity.html", context, links, headers=headers)

@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graphbuild.formats import Format
+from graphbuild.formats import Format, Kind
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -53,10 +53,18 @@ class Written:
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+class NotAcceptable(Exception):
+    """The answer is of a kind (results or graph) the client accepts no format of."""
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(kind.value)
+        self.kind = kind
+
+
 def write(
     result: Result | Iterable[ox.Triple | ox.Quad],
-    results_format: Format,
-    rdf_format: Format,
+    results_format: Format | None,
+    rdf_format: Format | None,
     max_rows: int,
     prefixes: dict[str, str] | None = None,
 ) -> Written:
@@ -64,20 +72,28 @@ def write(
 
     SELECT solutions and ASK booleans are written in ``results_format``; anything else is a
     graph (a CONSTRUCT/DESCRIBE result, or triples parsed from a remote answer) and is written
-    in ``rdf_format``.
+    in ``rdf_format``. A format given as None is not acceptable: :class:`NotAcceptable`.
     """
+    is_results = isinstance(result, ox.QueryBoolean | ox.QuerySolutions)
+    if is_results and results_format is None:
+        raise NotAcceptable(Kind.RESULTS)
+    if not is_results and rdf_format is None:
+        raise NotAcceptable(Kind.RDF)
     if isinstance(result, ox.QueryBoolean):
+        assert results_format is not None
         return Written(_boolean(bool(result), results_format), results_format, 1, False)
     if isinstance(result, ox.QuerySolutions):
         variables = [variable.value for variable in result.variables]
         rows = list(islice(result, max_rows + 1))
         truncated = len(rows) > max_rows
         rows = rows[:max_rows]
+        assert results_format is not None
         body = _SOLUTION_WRITERS[results_format](variables, rows, truncated)
         return Written(body, results_format, len(rows), truncated)
     triples = [_as_triple(item) for item in islice(result, max_rows + 1)]
     truncated = len(triples) > max_rows
     triples = triples[:max_rows]
+    assert rdf_format is not None
     return Written(
         write_triples(triples, rdf_format, prefixes), rdf_format, len(triples), truncated
     )

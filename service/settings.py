@@ -81,7 +81,8 @@ class Settings(BaseSettings):
         default=None, description="Bearer token that allows SPARQL updates (none: read-only)."
     )
     service_allowlist: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Endpoint IRIs a query may call with SERVICE."
+        default_factory=list,
+        description="Endpoint IRIs that SERVICE and LOAD may reach (* for any; empty: none, and query workers run without network access).",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS (empty: CORS off)."
@@ -132,8 +133,8 @@ class Settings(BaseSettings):
     @classmethod
     def _allowlist_is_iris(cls, value: list[str]) -> list[str]:
         for iri in value:
-            if not _HTTP_IRI.match(iri):
-                raise ValueError(f"{iri!r} is not an http(s) endpoint IRI")
+            if iri != "*" and not _HTTP_IRI.match(iri):
+                raise ValueError(f"{iri!r} is not an http(s) endpoint IRI (or * for any)")
         return value
 
     @field_validator("cors_origins", mode="before")

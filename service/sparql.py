@@ -9,7 +9,8 @@
   CONSTRUCT/DESCRIBE, or a media type); none acceptable → 406 listing the choices;
 - a bare ``GET /sparql`` is the service description (browsers go to the query page);
 - read-only unless an admin token is configured and sent as ``Authorization: Bearer …``;
-  ``SERVICE`` only to allow-listed endpoints;
+  ``SERVICE`` and ``LOAD`` only to allow-listed endpoints (checked by the executor, which runs
+  every query and update, see :mod:`service.query_policy`);
 - answers cut at ``max_rows`` carry ``X-PerfKG-Truncated: true`` and ``X-PerfKG-Row-Limit``
   (and, in JSON results, ``"truncated": true``); every answer carries ``X-PerfKG-Rows``.
 """
@@ -20,6 +21,7 @@ import hmac
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -28,18 +30,19 @@ from starlette.routing import Match
 from graphbuild.formats import DEFAULTS, Format, Kind
 from service.deps import SettingsDep, get_executor
 from service.description import service_description
-from service.errors import ApiError
+from service.errors import ApiError, not_acceptable
 from service.executor import QueryJob
 from service.negotiation import from_parameter, negotiate, prefers_html, served_formats
-from service.query_text import UnreadableService, inspect, service_endpoints
+from service.query_policy import dataset_of, form_of, mentions
 from service.settings import Settings
 
 router = APIRouter(tags=["SPARQL"])
 
+_KINDS = {"SELECT": Kind.RESULTS, "ASK": Kind.RESULTS, "CONSTRUCT": Kind.RDF, "DESCRIBE": Kind.RDF}
+
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-_KINDS = {"SELECT": Kind.RESULTS, "ASK": Kind.RESULTS, "CONSTRUCT": Kind.RDF, "DESCRIBE": Kind.RDF}
 
 _ERROR = {
     "description": "The one error shape",
@@ -238,18 +241,18 @@ async def _query(
     named_graphs: list[str],
     format_name: str | None,
 ) -> Response:
-    text = inspect(sparql)
-    if text.mentions_service:
-        _check_services(sparql, settings, update=False)
-    kind = _KINDS.get(text.form or "")
-    results_format, rdf_format = _formats(request.headers.get("accept"), format_name, kind)
+    results_format, rdf_format = await _formats(request.headers.get("accept"), format_name, sparql)
     dataset = bool(default_graphs or named_graphs)
+    own_dataset = False
+    if not dataset and mentions(sparql, "from"):  # the query's FROM then replaces the union
+        found = await anyio.to_thread.run_sync(dataset_of, sparql, settings.base)
+        own_dataset = bool(found and (found[0] or found[1]))
     job = QueryJob(
         sparql=sparql,
-        results_format=results_format.value,
-        rdf_format=rdf_format.value,
+        results_format=results_format.value if results_format else None,
+        rdf_format=rdf_format.value if rdf_format else None,
         max_rows=settings.max_rows,
-        union=not text.has_dataset,
+        union=not own_dataset,
         default_graphs=tuple(_iris(default_graphs, "default-graph-uri")) if dataset else None,
         named_graphs=tuple(_iris(named_graphs, "named-graph-uri")) if dataset else None,
         base_iri=settings.base,
@@ -263,37 +266,34 @@ async def _query(
     return Response(outcome.body, media_type=outcome.format.media_type, headers=headers)
 
 
-def _formats(
-    accept: str | None, format_name: str | None, kind: Kind | None
-) -> tuple[Format, Format]:
-    """The results format and the graph format to answer in; 406 if the kind has none."""
+async def _formats(
+    accept: str | None, format_name: str | None, sparql: str
+) -> tuple[Format | None, Format | None]:
+    """The results format and the graph format to answer in, None for a kind the client
+    accepts no format of (406 once the answer turns out to be of that kind); 406 at once when
+    neither kind has one, listing the formats of the query's kind when it can be read."""
     chosen: dict[Kind, Format | None] = {}
     if format_name:
-        try:
-            named = from_parameter(format_name, kind)
-        except ValueError:
-            raise _not_acceptable(kind, f"format={format_name!r} is not a format") from None
-        chosen = {named.kind: named if named in served_formats(named.kind) else None}
+        for kind in (Kind.RESULTS, Kind.RDF):
+            try:
+                named = from_parameter(format_name, kind)
+            except ValueError:
+                continue
+            if named.kind is kind and named in served_formats(kind):
+                chosen[kind] = named
+        if chosen:
+            return chosen.get(Kind.RESULTS), chosen.get(Kind.RDF)
+        reason = f"format={format_name!r} is not a format"
     else:
-        chosen = {k: negotiate(accept, k) for k in (Kind.RESULTS, Kind.RDF)}
-    if kind is not None and chosen.get(kind) is None:
-        raise _not_acceptable(kind, f"no acceptable format for this {kind.value} answer")
-    if kind is None and all(chosen.get(k) is None for k in (Kind.RESULTS, Kind.RDF)):
-        raise _not_acceptable(None, "no acceptable format")
-    return (
-        chosen.get(Kind.RESULTS) or DEFAULTS[Kind.RESULTS],
-        chosen.get(Kind.RDF) or DEFAULTS[Kind.RDF],
-    )
-
-
-def _not_acceptable(kind: Kind | None, reason: str) -> ApiError:
-    kinds = [kind] if kind is not None else [Kind.RESULTS, Kind.RDF]
-    offers = "; ".join(
-        f"{'SELECT/ASK' if k is Kind.RESULTS else 'CONSTRUCT/DESCRIBE'}: "
-        + ", ".join(f"{f.media_type} (format={f.value})" for f in served_formats(k))
-        for k in kinds
-    )
-    return ApiError(406, "not_acceptable", f"{reason}; available: {offers}")
+        chosen = {kind: negotiate(accept, kind) for kind in (Kind.RESULTS, Kind.RDF)}
+        if any(fmt is not None for fmt in chosen.values()):
+            return chosen.get(Kind.RESULTS), chosen.get(Kind.RDF)
+        reason = "no acceptable format"
+    form = await anyio.to_thread.run_sync(form_of, sparql)
+    kind = _KINDS.get(form or "")
+    if kind is not None:
+        reason = f"no acceptable format for this {kind.value} answer"
+    raise not_acceptable(kind, reason)
 
 
 def _iris(values: list[str], parameter: str) -> list[str]:
@@ -309,40 +309,11 @@ def _iris(values: list[str], parameter: str) -> list[str]:
     return values
 
 
-def _check_services(sparql: str, settings: Settings, update: bool) -> None:
-    """Refuse SERVICE unless every endpoint it calls is allow-listed."""
-    allowed = set(settings.service_allowlist)
-    if not allowed:
-        raise ApiError(
-            403,
-            "service_forbidden",
-            "this endpoint does not run federated queries (SERVICE); the operator can allow "
-            "endpoints with PERFKG_SERVICE_ALLOWLIST",
-        )
-    try:
-        endpoints = service_endpoints(sparql, update=update)
-    except UnreadableService as error:
-        raise ApiError(
-            400,
-            "malformed_query",
-            f"the text uses SERVICE but could not be parsed to check its endpoint: {error}",
-        ) from None
-    refused = [endpoint for endpoint in endpoints if endpoint not in allowed]
-    if refused:
-        raise ApiError(
-            403,
-            "service_forbidden",
-            f"SERVICE {refused[0]} is not allowed; allowed endpoints: {', '.join(sorted(allowed))}",
-        )
-
-
 # updates
 
 
 async def _update(request: Request, settings: Settings, sparql: str) -> Response:
     _authorize(request, settings)
-    if inspect(sparql).mentions_service:
-        _check_services(sparql, settings, update=True)
     executor = await get_executor(request)
     await executor.update(sparql)
     return Response(status_code=204)
@@ -380,11 +351,11 @@ def _describe(request: Request, settings: Settings, format_name: str | None) -> 
         try:
             fmt = from_parameter(format_name, Kind.RDF)
         except ValueError:
-            raise _not_acceptable(Kind.RDF, f"format={format_name!r} is not a format") from None
+            raise not_acceptable(Kind.RDF, f"format={format_name!r} is not a format") from None
     else:
         fmt = negotiate(accept, Kind.RDF) or DEFAULTS[Kind.RDF]
     if fmt not in served_formats(Kind.RDF):
-        raise _not_acceptable(Kind.RDF, "the service description is a graph")
+        raise not_acceptable(Kind.RDF, "the service description is a graph")
     endpoint = str(request.url_for("sparql"))
     body = service_description(endpoint, settings).serialize(format=fmt.rdflib, encoding="utf-8")
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})

@@ -17,6 +17,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import pyoxigraph as ox
+
 from graphbuild.named_queries import QUERIES_DIR, named_query
 from graphbuild.stores.base import Store
 from service.entity import best_label
@@ -108,7 +110,9 @@ def example_entities(store: Store, uri_space: str) -> list[Example]:
     if not rows or rows[0].get("document") is None:
         return []
     document = str(rows[0]["document"])
-    query = named_query("example_entities", SERVICE_QUERIES).bind({"document": f"<{document}>"})
+    query = named_query("example_entities", SERVICE_QUERIES).bind(
+        {"document": ox.NamedNode(document)}
+    )
     examples: dict[str, str] = {}
     for row in store.select(query):
         examples.setdefault(str(row["class"]), str(row["example"]))
@@ -119,7 +123,7 @@ def example_entities(store: Store, uri_space: str) -> list[Example]:
 
 def entity_label(store: Store, iri: str) -> str | None:
     """The name to show for one entity (see :func:`service.entity.best_label`)."""
-    query = named_query("entity_labels", SERVICE_QUERIES).bind({"entity": f"<{iri}>"})
+    query = named_query("entity_labels", SERVICE_QUERIES).bind({"entity": ox.NamedNode(iri)})
     rows = store.select(query)
     return best_label((_opt(r["lp"]), _opt(r["label"]), _opt(r["lang"])) for r in rows)
 

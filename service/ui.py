@@ -7,6 +7,8 @@
   picker of the named queries of ``queries/``; ``?query=`` prefills (and runs) a query.
 - ``GET /query/prefixes.json``: the prefixes YASGUI's prefix completion offers (instead of
   fetching prefix.cc).
+- ``GET /docs``: the HTTP API (``/openapi.json``) in Swagger UI, served from
+  ``/static/vendor/swagger-ui/`` like YASGUI.
 - ``/static/…``: stylesheet, page scripts and the vendored libraries.
 """
 
@@ -29,6 +31,7 @@ router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 VENDOR_DIR = STATIC_DIR / "vendor"
 YASGUI_FILES = ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
+SWAGGER_FILES = ("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css")
 """What ``scripts/setup.sh`` copies from ``service/frontend/node_modules``."""
 
 COUNT_NAMES = {
@@ -108,3 +111,12 @@ def query_page(request: Request, base: BaseDep) -> HTMLResponse:
 def query_prefixes() -> JSONResponse:
     """Prefix → namespace, the format YASGUI's prefix completion reads."""
     return JSONResponse(prefixes())
+
+
+@router.get("/docs", response_class=HTMLResponse, summary="The HTTP API in Swagger UI")
+def api_docs(request: Request, base: BaseDep) -> HTMLResponse:
+    """The OpenAPI description of this server, rendered by Swagger UI from local files."""
+    missing = [name for name in SWAGGER_FILES if not (VENDOR_DIR / name).is_file()]
+    return page(
+        request, "api_docs.html", {"title": "HTTP API", "missing": missing}, _links(request, base)
+    )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 from graphbuild.extract import extract_file
 from graphbuild.records import Extraction
 from graphbuild.stores.base import Store
+from tests.processes import free_port
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -23,12 +23,6 @@ SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 def samples() -> dict[str, Extraction]:
     """Every bundled sample document, extracted once for the session (read-only)."""
     return {path.name: extract_file(path) for path in sorted(SAMPLES.glob("*.txt"))}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _oxigraph_binary() -> str:
@@ -44,7 +38,7 @@ def _oxigraph_binary() -> str:
 def running_oxigraph(location: Path) -> Iterator[str]:
     """Start `oxigraph serve --union-default-graph` on a free local port; yield its URL."""
     log = location.with_suffix(".log")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log, "wb") as err:
         process = subprocess.Popen(

@@ -12,7 +12,8 @@ MODULES = [
     "service.description",
     "service.errors",
     "service.negotiation",
-    "service.query_text",
+    "service.query_policy",
+    "service.sandbox",
     "service.results",
     "service.settings",
 ]

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +24,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from graphbuild.records import Extraction
 from tests.conftest import running_oxigraph
+from tests.processes import Served, perfkg_command
 from tests.service_support import (  # noqa: F401
     BASE,
     PK,
@@ -39,31 +37,6 @@ pytestmark = pytest.mark.server
 
 PROJECTS = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{PK}Project> }}"
 FOREVER = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited: {log.read_text(errors='replace')[-800:]}")
-        try:
-            if httpx.get(url, params={"query": "ASK {}"}, timeout=2).is_success:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"{url} did not answer within 30 s")
-
-
-def perfkg_command() -> list[str]:
-    script = Path(sys.executable).parent / "perfkg"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "graphbuild.cli"]
 
 
 def children(pid: int) -> set[int]:
@@ -92,39 +65,10 @@ def alive(pid: int) -> bool:
     return "zombie" not in state
 
 
-class Served:
-    """A running ``perfkg serve`` process."""
-
-    def __init__(self, store: Path, tmp: Path, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        self.log = tmp / f"serve-{self.port}.log"
-        environment = {**os.environ, "PERFKG_BASE": BASE, **env}
-        environment.pop("PERFKG_ENDPOINT", None)
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                [*perfkg_command(), "serve", "--store", str(store), "--port", str(self.port)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=environment,
-            )
-        wait_until_up(self.url, self.process, self.log)
-
-    def interrupt(self) -> int:
-        """Ctrl-C, as a person at the terminal would; the exit status."""
-        self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            pytest.fail("perfkg serve did not stop within 15 s of Ctrl-C")
-
-
 @pytest.fixture(scope="module")
 def server(served_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:  # noqa: F811
     served = Served(
-        served_store, tmp_path_factory.mktemp("serve"), PERFKG_MAX_CONCURRENT_QUERIES="2"
+        served_store, tmp_path_factory.mktemp("serve"), BASE, PERFKG_MAX_CONCURRENT_QUERIES="2"
     )
     try:
         yield served
@@ -200,7 +144,7 @@ def test_ctrl_c_stops_the_server_and_its_workers(
     served_store: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    served = Served(served_store, tmp_path, PERFKG_MAX_CONCURRENT_QUERIES="2")
+    served = Served(served_store, tmp_path, BASE, PERFKG_MAX_CONCURRENT_QUERIES="2")
     workers = children(served.process.pid)
     assert len(workers) >= 2  # the query workers
     assert served.interrupt() == 0

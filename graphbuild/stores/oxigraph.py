@@ -32,7 +32,8 @@ from graphbuild.stores.base import GraphDataError, Store, StoreError
 
 # Protocol template (not an analysis query): drop a graph and insert its new triples, in
 # one update request, hence one Oxigraph transaction.
-_REPLACE = "DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}\n"
+_REPLACE = "DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{triples}\n}} }}\n"
+"""``graph``: a graph IRI written by pyoxigraph (validated); ``triples``: N-Triples."""
 
 
 def _open(path: Path) -> ox.Store:
@@ -81,7 +82,7 @@ class OxigraphStore(Store):
         triples = ntriples(graph)
         try:
             if self._db.contains_named_graph(name):
-                self._db.update(_REPLACE.format(graph=name.value, triples=triples.decode("utf-8")))
+                self._db.update(_REPLACE.format(graph=name, triples=triples.decode("utf-8")))
             else:
                 self._db.load(triples, ox.RdfFormat.N_TRIPLES, to_graph=name)
         except (SyntaxError, ValueError) as error:

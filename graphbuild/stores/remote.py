@@ -32,7 +32,8 @@ from graphbuild.stores._terms import add_quads, add_triples, named_node, ntriple
 from graphbuild.stores.base import GraphDataError, Store, StoreError
 
 # Protocol templates (not analysis queries; those live in queries/*.rq).
-_REPLACE = "DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}\n"
+_REPLACE = "DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{triples}\n}} }}\n"
+"""``graph``: a graph IRI written by pyoxigraph (validated); ``triples``: N-Triples."""
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
@@ -165,7 +166,7 @@ class RemoteStore(Store):
             ) from None
         triples = data.decode("utf-8")
         try:
-            self.update(_REPLACE.format(graph=name, triples=triples))
+            self.update(_REPLACE.format(graph=ox.NamedNode(name), triples=triples))
         except StoreError as error:
             if " 400 " in str(error):  # the server could not parse the data: nothing written
                 raise GraphDataError(f"the graph <{name}> is not valid RDF: {error}") from None

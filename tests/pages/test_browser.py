@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import pytest
 from graphbuild.build import build
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.pages.conftest import SAMPLES
+from tests.processes import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -49,12 +49,6 @@ OUTPUT = Path(__file__).resolve().parents[1] / "output" / "browser"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _perfkg() -> list[str]:
     found = shutil.which("perfkg", path=str(Path(sys.executable).parent))
     return [found] if found else [sys.executable, "-m", "graphbuild.cli"]
@@ -63,7 +57,7 @@ def _perfkg() -> list[str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`perfkg serve` over the samples on a free local port; yields its URL."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     location = tmp_path_factory.mktemp("browser")
     with OxigraphStore(location / "store") as store:
