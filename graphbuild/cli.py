@@ -9,6 +9,7 @@ line on standard error, without a traceback.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -59,7 +60,7 @@ def summary_lines(extraction: Extraction) -> list[str]:
         f"  targets by level 1: {levels or 'none'}",
         f"  indicator rows {rows.rows}: {rows.target_rows} gave targets, "
         f"{rows.diagnosed_rows} diagnostics, {rows.label_rows} level labels only, "
-        f"{rows.unplaced_rows} unplaced",
+        f"{rows.checked_rows} checked against another rendering, {rows.unplaced_rows} unplaced",
     ]
 
 
@@ -84,6 +85,12 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="perfkg")
 def main() -> None:
     """perfkg: Chinese budget performance targets (绩效目标) as records and a knowledge graph."""
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends a command as Ctrl-C does: cleanup runs (no ``.partial`` file is left)."""
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -126,6 +133,7 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
     if write_records:
         out = open(tmp, "w", encoding="utf-8", newline="") if tmp else sys.stdout  # noqa: SIM115
     first = True
+    finished = False
     try:
         for _path, extraction, error in _extract_all(paths):
             if error is not None:
@@ -141,10 +149,14 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
                 first = False
             if summary:
                 click.echo("\n".join(summary_lines(extraction)))
+        finished = True
     finally:
         if tmp is not None and out is not None:
             out.close()
-            os.replace(tmp, output)  # type: ignore[arg-type]
+            if finished:
+                os.replace(tmp, output)  # type: ignore[arg-type]
+            else:  # interrupted: leave no partial file, and the old output as it was
+                tmp.unlink(missing_ok=True)
     if failed:
         click.echo(f"perfkg: {failed} of {len(paths)} files could not be read", err=True)
         sys.exit(1)

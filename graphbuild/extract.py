@@ -14,7 +14,7 @@ from graphbuild import final_accounts, henan, shanxi
 from graphbuild.cells import clean
 from graphbuild.detect import detect_family
 from graphbuild.documents import DocumentParts
-from graphbuild.read import Line, SourceText, read_document
+from graphbuild.read import Line, SourceText, bounded_lines, read_document
 from graphbuild.records import Document, Extraction
 
 _PARSERS: dict[str, Callable[[list[Line], DocumentParts], None]] = {
@@ -31,7 +31,8 @@ def extract_file(path: Path | str) -> Extraction:
 
 def extract_text(source: SourceText) -> Extraction:
     """All records of an already-read document."""
-    family, kind = detect_family(source.lines)
+    lines, skipped = bounded_lines(source.lines)
+    family, kind = detect_family(lines)
     document = Document(
         document=source.name,
         family=family,
@@ -43,7 +44,9 @@ def extract_text(source: SourceText) -> Extraction:
         lines=len(source.lines),
     )
     parts = DocumentParts(document)
-    _cover(source.lines, parts)
+    for line, reason in skipped:
+        parts.diagnose(line.number, reason, line.cells, severity="error")
+    _cover(lines, parts)
     parser = _PARSERS.get(family)
     if parser is None:
         parts.diagnose(
@@ -53,10 +56,10 @@ def extract_text(source: SourceText) -> Extraction:
             severity="error",
         )
     else:
-        parser(source.lines, parts)
+        parser(lines, parts)
         if not parts.targets and not parts.projects:
             parts.diagnose(None, "no performance-target tables found", severity="error")
-    accounting = parts.account()
+    accounting = parts.account(lines)
     return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics, accounting)
 
 

@@ -10,6 +10,7 @@ targets; the self-evaluation table is compared with it and each disagreement is 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from graphbuild import levels
 from graphbuild.cells import clean, compact
@@ -17,7 +18,7 @@ from graphbuild.cells import fold_variants as fold
 from graphbuild.documents import DocumentParts, make_targets
 from graphbuild.fields import department_code
 from graphbuild.indicators import Layout, Resolved
-from graphbuild.read import Line
+from graphbuild.read import Line, is_furniture
 from graphbuild.records import Project
 from graphbuild.tables import Zone, read_indicator_zone
 from graphbuild.values import parse_number
@@ -144,15 +145,12 @@ def _indicator_rows(
     layout = Layout(ROLES, tuple(p if p >= 0 else None for p in positions), 0.6, 3.0)
     zone = Zone(header=None)
     for line in lines[header_index + 1 : end]:
-        if not line.text.strip():
-            if zone.rows:
-                pass
-            continue
+        if not line.text.strip() or is_furniture(line.text):
+            continue  # a blank line, a page number, a stamp: the table goes on
         if not line.is_row:
             break
         if not zone.rows and _is_header_continuation(line):
-            if where == "report":
-                parts.read_rows([line])
+            parts.read_rows([line], check=where != "report")
             parts.diagnose(
                 line.number,
                 f"a second header line of the indicator table in the {where}, not a target",
@@ -161,8 +159,7 @@ def _indicator_rows(
             )
             continue
         zone.rows.append(line)
-    if where == "report":
-        parts.read_rows(zone.rows)
+    parts.read_rows(zone.rows, check=where != "report")
     targets, problems = read_indicator_zone(zone, layout, department=False, two_halves=False)
     kept = []
     for target in targets:
@@ -202,12 +199,19 @@ def _is_indicator_header(line: Line) -> bool:
 def _matching_table(
     lines: list[Line], tables: list[int], used: set[int], name: str, after: int
 ) -> int | None:
-    """The self-evaluation table of a project: the first unused one after the report with its name."""
+    """The self-evaluation table of a project: the first unused one after the report with its
+    name, else the one whose title starts most like the name (OCR: 竟聘 for 竞聘), if close."""
     key = compact(name)
-    for index in tables:
-        if index > after and index not in used and key[:6] in compact(clean(lines[index].text)):
+    candidates = [i for i in tables if i > after and i not in used]
+    titles = {i: compact(clean(lines[i].text)) for i in candidates}
+    for index in candidates:
+        if key[:6] in titles[index]:
             return index
-    return None
+    scored = [
+        (SequenceMatcher(None, key, titles[i][: len(key)]).ratio(), -i, i) for i in candidates
+    ]
+    best = max(scored, default=None)
+    return best[2] if best is not None and best[0] >= 0.85 else None
 
 
 def _compare(report: list[Resolved], table: list[Resolved], parts: DocumentParts) -> None:

@@ -101,6 +101,14 @@ def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts
                     parts.diagnose(
                         line.number, "indicators on a unit total row (short code)", cells
                     )
+                else:
+                    name = clean(cells[1]) if len(cells) > 1 else ""
+                    parts.diagnose(
+                        line.number,
+                        f"the total row of unit {code} {name}, not a project",
+                        cells,
+                        "info",
+                    )
                 continue
         elif (
             project is not None

@@ -98,6 +98,7 @@ class Vocabulary:
         return sorted(kids, key=lambda lv: lv.order)
 
 
+@lru_cache(maxsize=65536)
 def is_header_word(text: str) -> bool:
     """True for the words of an indicator table's header row (一级指标, 指标值 …)."""
     folded = fold_variants(text)

@@ -19,6 +19,7 @@ repeat (labels, codes, numbers) come from small caches.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -124,6 +125,8 @@ def _int(value: int) -> Literal:
 @lru_cache(maxsize=131072)
 def _decimal(value: float) -> Literal:
     """``value`` as an xsd:decimal whose lexical form reads back as the same float."""
+    if not math.isfinite(value):
+        raise ValueError(f"{value} is not a decimal number")
     text = repr(float(value) + 0.0)  # no negative zero in xsd:decimal
     if "e" in text or "n" in text:  # exponent, inf, nan
         from decimal import Decimal

@@ -1,8 +1,11 @@
 """Reading a source file: bytes to text lines, whatever the encoding and line endings.
 
-Documents arrive as UTF-8 (with or without BOM) or GB18030/GBK, with LF or CRLF line endings and
-form feeds between pages. ``read_document`` returns the lines with their 1-based numbers as in
-the file; nothing is dropped here: skipping page furniture is the parsers' job (``is_furniture``).
+Documents arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (with or without BOM),
+with LF or CRLF line endings and form feeds between pages. ``read_document`` returns the lines
+with their 1-based numbers as in the file; nothing is dropped here: skipping page furniture is
+the parsers' job (``is_furniture``), and :func:`bounded_lines` blanks the rows too large to read
+(reported by the caller). Every way of failing is a :class:`ReadError` with one line that names
+the file and says what to do.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
+"""Largest file read (a budget document's text is a few hundred KB)."""
+MAX_CELLS = 256
+"""Most cells a row may have to be read (the widest tables have about 40)."""
+MAX_LINE_CHARS = 20_000
+"""Longest line read."""
 
 
 class ReadError(Exception):
@@ -53,11 +61,18 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    if data.startswith(b"\xff\xfe"):
+        return _utf16(data[2:], "utf-16-le", name)
+    if data.startswith(b"\xfe\xff"):
+        return _utf16(data[2:], "utf-16-be", name)
     sample = data[:65536]
     if sample.count(b"\x00") > len(sample) // 100:
-        raise ReadError(f"{name}: this is a binary file, not text; convert the PDF to text first")
+        codec = _utf16_without_bom(sample)
+        if codec is None:
+            raise ReadError(
+                f"{name}: this is a binary file, not text; convert the PDF to text first"
+            )
+        return _utf16(data, codec, name)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -74,6 +89,46 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     return text, "gb18030"
 
 
+def _utf16(data: bytes, codec: str, name: str) -> tuple[str, str]:
+    """UTF-16 text; a few broken units (a lone surrogate, an odd last byte) are replaced."""
+    text = data.decode(codec, errors="replace")
+    broken = text.count("\ufffd")
+    if broken > len(text) // 20:
+        raise ReadError(
+            f"{name}: broken UTF-16 ({broken} invalid characters of {len(text)}); "
+            "re-save it as UTF-8"
+        )
+    return text, codec if not broken else f"{codec} (with invalid bytes replaced)"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes read as lines of text in one of them.
+
+    A text table is full of TABs and line ends: in UTF-16 each is a NUL byte next to 0x09,
+    0x0A or 0x0D, on the even byte for little-endian and the odd one for big-endian.
+
+    >>> _utf16_without_bom("项目\\t≥95%\\n".encode("utf-16-le")), _utf16_without_bom(b"\\x00\\x01" * 9)
+    ('utf-16-le', None)
+    """
+    sample = sample[: len(sample) // 2 * 2]
+    units = len(sample) // 2
+    if not units:
+        return None
+    layout = {
+        "utf-16-le": sum(
+            1 for i in range(0, len(sample), 2) if sample[i + 1] == 0 and sample[i] in b"\t\n\r "
+        ),
+        "utf-16-be": sum(
+            1 for i in range(0, len(sample), 2) if sample[i] == 0 and sample[i + 1] in b"\t\n\r "
+        ),
+    }
+    codec = max(layout, key=lambda c: layout[c])
+    if layout[codec] * 200 < units:  # fewer than one TAB, space or line end in 200 characters
+        return None
+    text = sample.decode(codec, errors="replace")
+    return codec if text.count("\ufffd") <= units // 20 else None
+
+
 def split_lines(text: str) -> list[Line]:
     """Lines numbered as a text editor shows them; CRLF, CR and form feeds end lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -81,6 +136,33 @@ def split_lines(text: str) -> list[Line]:
     if raw and raw[-1] == "":
         raw.pop()
     return [Line(i + 1, line.replace("\f", "")) for i, line in enumerate(raw)]
+
+
+def bounded_lines(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, str]]]:
+    """The lines, with each row too large to read replaced by an empty line of the same number,
+    and those rows with the reason (for the caller to report).
+
+    >>> kept, skipped = bounded_lines([Line(1, "a\\tb"), Line(2, "x\\t" * 300)])
+    >>> [line.text for line in kept], skipped[0][1]
+    (['a\\tb', ''], 'a row of 301 cells, over the limit of 256; it was not read')
+    """
+    kept: list[Line] = []
+    skipped: list[tuple[Line, str]] = []
+    for line in lines:
+        cells = line.text.count("\t") + 1
+        if cells > MAX_CELLS:
+            reason = f"a row of {cells} cells, over the limit of {MAX_CELLS}; it was not read"
+        elif len(line.text) > MAX_LINE_CHARS:
+            reason = (
+                f"a line of {len(line.text)} characters, over the limit of {MAX_LINE_CHARS}; "
+                "it was not read"
+            )
+        else:
+            kept.append(line)
+            continue
+        skipped.append((line, reason))
+        kept.append(Line(line.number, ""))
+    return kept, skipped
 
 
 def read_document(path: Path | str) -> SourceText:

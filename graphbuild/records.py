@@ -129,15 +129,19 @@ Record = Document | Project | Target | Diagnostic
 
 @dataclass
 class Accounting:
-    """Where the rows of a document's indicator tables went: a target, a diagnostic, or a row
-    that only carries level labels (a merged 一级/二级 cell). ``unplaced_rows`` is zero unless a
-    row slipped past every rule; such a row is still kept, as an error diagnostic."""
+    """Where the rows of a document's indicator tables went: a target, a diagnostic, a row
+    that only carries level labels (a merged 一级/二级 cell), or a row of a second rendering
+    compared with the first. ``unplaced_rows`` is zero unless a row slipped past every rule;
+    such a row is still kept, as an error diagnostic."""
 
     rows: int = 0
     target_rows: int = 0
     diagnosed_rows: int = 0
     label_rows: int = 0
     unplaced_rows: int = 0
+    checked_rows: int = 0
+    """Rows of a second rendering of a table (a self-evaluation table) compared with the
+    first: their indicators are the first one's targets."""
 
 
 @dataclass

@@ -2,11 +2,15 @@
 
 The raw text is always kept by the caller; ``parse_value`` only adds the parsed form beside it.
 Money and other quantities with 万/亿 are expanded (≤60万元 → 600000 元); a percentage keeps
-its number (≥95% → 95, unit %).
+its number (≥95% → 95, unit %); a range keeps both ends (95%-100% → 95 and 100); scientific
+notation is read (1.5e3 → 1500). Numbers are finite and below :data:`MAX_MAGNITUDE`: a larger
+one (or one that overflows) is no number at all, the value stays text and
+:attr:`ParsedValue.overflow` says why, for the caller to report.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,8 +34,10 @@ _OPS_SUFFIX = [
     (re.compile(r"(以上|及以上|或以上)$"), ">="),
     (re.compile(r"(以内|之内|以下|及以下|或以下)$"), "<="),
 ]
-_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+")
-_RANGE = re.compile(r"^(\d+(?:\.\d+)?)\s*[-~～至到—]\s*(\d+(?:\.\d+)?)")
+_NUMBER = re.compile(r"(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d{1,4}(?![A-Za-z]))?")
+_RANGE = re.compile(r"^(\d+(?:\.\d+)?)\s*(%|万|亿)?\s*[-~～至到—]\s*(\d+(?:\.\d+)?)(?![\d.])")
+MAX_MAGNITUDE = 1e18
+"""The largest number a value may hold (a province's budget is below 1e13 yuan)."""
 _SCALE = {"万": 1e4, "亿": 1e8}
 _PLACEHOLDER = re.compile(
     r"^[≥≤<>=≽≼≪≫]*\s*(\*+|-+|—+|x+|X+|/)?\s*万?(%|个|次|元|人|份|年|月|日|天|项|家|台|套|期|名|方|户)?$"
@@ -76,10 +82,23 @@ class ParsedValue:
     unit: str | None = None
     date: str | None = None
     placeholder: bool = False
+    overflow: bool = False
+    """The text holds a number too large to keep (kept as text; the caller reports it)."""
+
+
+class _Overflow(ValueError):
+    pass
 
 
 def _to_number(text: str) -> float:
-    return float(text.replace(",", ""))
+    """A finite number below MAX_MAGNITUDE, else ``_Overflow``."""
+    return _checked(float(text.replace(",", "")))
+
+
+def _checked(number: float) -> float:
+    if not math.isfinite(number) or abs(number) >= MAX_MAGNITUDE:
+        raise _Overflow(number)
+    return number
 
 
 def _normalise(text: str) -> str:
@@ -134,8 +153,19 @@ def parse_value(raw: str) -> ParsedValue:
     ('date', '<=', '2024-12-31')
     >>> parse_value("明显提高").kind, parse_value("安全、稳定").kind
     ('qualitative', 'qualitative')
+    >>> v = parse_value("95%-100%"); (v.kind, v.number, v.number_max, v.unit)
+    ('percent', 95.0, 100.0, '%')
+    >>> v = parse_value("1" * 400); (v.kind, v.number, v.overflow)
+    ('text', None, True)
     """
     text = _normalise(raw)
+    try:
+        return _parse(text)
+    except _Overflow:
+        return ParsedValue(text=text, kind="text", op=_split_op(text)[0], overflow=True)
+
+
+def _parse(text: str) -> ParsedValue:
     if not text:
         return ParsedValue(text="", kind="empty")
     if _PLACEHOLDER.fullmatch(text) and not re.search(r"\d", text):
@@ -156,11 +186,13 @@ def parse_value(raw: str) -> ParsedValue:
             number, unit = float(month.group(1)), "月"
         return ParsedValue(text=text, kind="date", op=op, number=number, unit=unit, date=date)
 
-    if range_match := _RANGE.match(body):
-        low, high = _to_number(range_match.group(1)), _to_number(range_match.group(2))
+    if (range_match := _RANGE.match(body)) and _range_units_agree(range_match, body):
+        low, high = _to_number(range_match.group(1)), _to_number(range_match.group(3))
         unit, scale = _unit(body[range_match.end() :])
+        if range_match.group(2) == "%":
+            unit = "%"
         kind: ValueKind = "percent" if unit == "%" else "quantity"
-        return ParsedValue(text, kind, op, low * scale, high * scale, unit)
+        return ParsedValue(text, kind, op, _scaled(low, scale), _scaled(high, scale), unit)
 
     number_match = _NUMBER.search(body)
     if number_match and number_match.start() == 0:
@@ -170,7 +202,7 @@ def parse_value(raw: str) -> ParsedValue:
             return ParsedValue(text=text, kind="text", op=op)
         if unit == "%":
             return ParsedValue(text, "percent", op, number, None, "%")
-        return ParsedValue(text, "quantity", op, number * scale, None, unit)
+        return ParsedValue(text, "quantity", op, _scaled(number, scale), None, unit)
 
     if (
         not re.search(r"\d", body)
@@ -179,6 +211,19 @@ def parse_value(raw: str) -> ParsedValue:
     ):
         return ParsedValue(text=text, kind="qualitative", op=op)
     return ParsedValue(text=text, kind="text", op=op)
+
+
+def _scaled(number: float, scale: float) -> float:
+    return _checked(number * scale)
+
+
+def _range_units_agree(match: re.Match[str], body: str) -> bool:
+    """95%-100% and 3万-5万元 are ranges; 3万-5% is not (the first unit is the second's)."""
+    first = match.group(2)
+    if first is None:
+        return True
+    rest = body[match.end() :].strip()
+    return rest == "" or rest.startswith(first) or (first in _SCALE and rest[:1] != "%")
 
 
 def _unit(rest: str) -> tuple[str | None, float]:
@@ -199,6 +244,8 @@ def _unit(rest: str) -> tuple[str | None, float]:
 def looks_like_value(text: str) -> str:
     """How strongly a cell looks like a value: 'strong', 'qualitative' or 'no'."""
     parsed = parse_value(text)
+    if parsed.overflow:
+        return "strong"  # a number by its shape, only too large to keep
     if parsed.kind in ("quantity", "percent", "date") or parsed.placeholder:
         if (
             parsed.kind == "date"
@@ -221,4 +268,9 @@ def parse_number(text: str | None) -> float | None:
         return None
     cleaned = _normalise(text).rstrip("%分")
     match = re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?", cleaned)
-    return _to_number(match.group(0)) if match else None
+    if not match:
+        return None
+    try:
+        return _to_number(match.group(0))
+    except _Overflow:
+        return None

@@ -1,4 +1,5 @@
-"""Every indicator-table row ends as a target, a diagnostic or a row of level labels only."""
+"""Every indicator-table row ends as a target, a diagnostic, a row of level labels only, or a
+row of a second rendering checked against the first."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ SAMPLES = [
 def test_every_sample_row_is_accounted_for(samples: dict[str, Extraction], name: str) -> None:
     rows = samples[name].accounting
     assert rows.unplaced_rows == 0
-    assert rows.target_rows + rows.diagnosed_rows + rows.label_rows == rows.rows
+    assert rows.target_rows + rows.diagnosed_rows + rows.label_rows + rows.checked_rows == rows.rows
     target_lines = {t.line for t in samples[name].targets}
     assert rows.target_rows == len(target_lines)
+    # only final accounts print a second rendering (the self-evaluation tables)
+    assert (rows.checked_rows > 0) == name.startswith("002")
 
 
 def test_label_only_rows_count_as_labels_not_as_losses() -> None:

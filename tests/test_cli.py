@@ -6,12 +6,16 @@ import csv
 import io
 import json
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from graphbuild.cli import main
+from tests.processes import perfkg_command
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 SHANXI = SAMPLES / "000_5f54f51c5535db0d.txt"
@@ -198,3 +202,31 @@ def test_a_file_given_twice_is_extracted_once() -> None:
     code, out, _ = invoke("extract", "--summary", str(SAMPLES), str(SHANXI))
     assert code == 0
     assert out.count(f"{SHANXI.name}: shanxi_budget") == 1
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_extract_leaves_no_partial_file(tmp_path: Path, signal_number: int) -> None:
+    """Ctrl-C or a kill while ``extract -o`` writes: no ``.partial`` file, and the output that
+    was there before is left as it was (not replaced by a cut one)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for copy in range(150):
+        shutil.copy(SAMPLES / "001_dc3175b1d97e8850.txt", folder / f"{copy:03d}.txt")
+    output = tmp_path / "records.jsonl"
+    output.write_text("earlier\n", encoding="utf-8")
+    partial = tmp_path / "records.jsonl.partial"
+    process = subprocess.Popen(
+        [*perfkg_command(), "extract", str(folder), "-o", str(output)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not (partial.exists() and partial.stat().st_size > 0) and time.monotonic() < deadline:
+        assert process.poll() is None, "finished before it could be interrupted"
+        time.sleep(0.02)
+    process.send_signal(signal_number)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert not partial.exists()
+    assert output.read_text(encoding="utf-8") == "earlier\n"
+    assert b"Traceback" not in err
