@@ -1,12 +1,12 @@
 """Time the network analysis and the audit on the samples repeated to many documents.
 
 The four sample documents are extracted once and mapped again and again under distinct
-document names (``r0001_000_….txt`` …) with ``graphbuild.rdf.document_triples``, into one
+document names (``r0001_000_….txt`` …) with ``graphbuild.graph.mapping.document_triples``, into one
 Oxigraph store in memory, until there are ``--documents`` of them (default 1,000). Then each
 step runs once and one table is printed: the two SPARQL fetches, the building of each graph,
 each metric (degree, PageRank, Louvain, components), the most similar projects, the explorer
 (its graph, its metrics, a search, a page of neighbours, a node's details, as the service
-answers them once the graph is cached), and the audit (``graphbuild.audit.run_audit``).
+answers them once the graph is cached), and the audit (``graphbuild.analysis.audit.run_audit``).
 
     .venv/bin/python benchmarks/analysis.py [--documents 1000]
 
@@ -28,10 +28,10 @@ from typing import Any, TypeVar
 import networkx as nx
 import pyoxigraph as ox
 
-from graphbuild import network
-from graphbuild.explorer import Explorer
+from graphbuild.analysis import network
+from graphbuild.analysis.explorer import Explorer
 from graphbuild.extract import extract_file
-from graphbuild.rdf import document_triples
+from graphbuild.graph.mapping import document_triples
 from graphbuild.records import Extraction
 from graphbuild.stores.oxigraph import OxigraphStore
 
@@ -71,7 +71,7 @@ def _nquads(graph: str, triples: list[Any], n3: dict[Any, str]) -> str:
 def repeated_store(documents: int) -> tuple[OxigraphStore, int]:
     """An in-memory Oxigraph store with ``documents`` renamed copies of the samples and the
     ontology graph; returns the store and its quad count."""
-    from graphbuild.build import ontology_graph
+    from graphbuild.graph.build import ontology_graph
 
     samples = [extract_file(path) for path in sorted(SAMPLES.glob("*.txt"))]
     store = OxigraphStore()
@@ -135,7 +135,7 @@ def run(documents: int) -> list[tuple[str, float, str]]:
     rows[-1] = (rows[-1][0], rows[-1][1], f"{quads:,} quads")
     timed(rows, "store: quad count (the service's cache key)", store.quad_count)
     data = timed(rows, "fetch: network_targets + network_nodes", lambda: network.fetch(store))
-    for kind in ("bipartite", "cooccurrence", "departments", "families"):
+    for kind in ("bipartite", "cooccurrence", "departments", "name-groups"):
         graph = timed(rows, f"{kind}: build graph", lambda k=kind: network.build(k, data))
         _metrics(rows, kind, graph)
         if kind == "bipartite":
@@ -147,18 +147,18 @@ def run(documents: int) -> list[tuple[str, float, str]]:
             )
     explorer = timed(rows, "explorer: build graph", lambda: Explorer(data))
     timed(rows, "explorer: metrics (condensed graph)", explorer.metrics)
-    timed(rows, "explorer: families (for node details)", explorer.families)
+    timed(rows, "explorer: name groups (for node details)", explorer.name_groups)
     found = timed(rows, "explorer: search 满意度 (cached graph)", lambda: explorer.search("满意度"))
     top = found["nodes"][0]["id"]
     timed(rows, "explorer: neighbours, first page", lambda: explorer.neighbours(top)["nodes"])
     timed(rows, "explorer: node details", lambda: explorer.node(top))
     try:
-        from graphbuild.audit import run_audit
+        from graphbuild.analysis.audit import run_audit
     except ImportError as error:
         rows.append((f"audit: not available ({error})", float("nan"), ""))
     else:
-        from graphbuild.audit import AUDIT_PREFIX
-        from graphbuild.named_queries import registry
+        from graphbuild.analysis.audit import AUDIT_PREFIX
+        from graphbuild.analysis.named_queries import registry
 
         rules = sum(1 for name in registry() if name.startswith(AUDIT_PREFIX))
         findings = timed(rows, "audit: run_audit(store)", lambda: run_audit(store))

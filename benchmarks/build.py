@@ -4,7 +4,7 @@ The four samples are extracted once and repeated under distinct document names u
 ``--documents`` of them (default 100), so every document has its own named graph and IRIs.
 Then, in one run:
 
-- mapping: records → rdflib graphs (``graphbuild.rdf.document_graph``), quads per second;
+- mapping: records → rdflib graphs (``graphbuild.graph.mapping.document_graph``), quads per second;
 - loading, per store: every graph written with ``Store.replace_graph`` into an empty store
   (``load``), then written again over itself (``replace``: the atomic drop-and-insert of an
   existing graph). Both include the N-Triples serialisation the store does. Stores: rdflib
@@ -41,7 +41,7 @@ import httpx
 from rdflib import Graph
 
 from graphbuild.extract import extract_file
-from graphbuild.rdf import document_graph
+from graphbuild.graph.mapping import document_graph
 from graphbuild.records import Extraction
 from graphbuild.stores.base import Store
 from graphbuild.stores.memory import MemoryStore

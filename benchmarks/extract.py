@@ -17,8 +17,7 @@ import gc
 import time
 from pathlib import Path
 
-from graphbuild import cells, indicators, levels, values
-from graphbuild.extract import extract_file
+from graphbuild.extract import alignment, cells, extract_file, levels, values
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 TARGET_DOCS_PER_SECOND = 50
@@ -29,10 +28,10 @@ _CACHED = [
     values.parse_value,
     values.looks_like_value,
     levels.label_key,
-    indicators._kind,
-    indicators._assignment,
-    indicators._token_costs,
-    indicators._family,
+    alignment._kind,
+    alignment._assignment,
+    alignment._token_costs,
+    alignment._column_kind,
 ]
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from graphbuild.named_queries import named_query
+from graphbuild.analysis.named_queries import named_query
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -98,7 +98,7 @@ def running(command: list[str], url: str, name: str, env: dict[str, str]) -> Ite
 
 
 def build_store(path: Path) -> None:
-    from graphbuild.build import build
+    from graphbuild.graph.build import build
     from graphbuild.stores.oxigraph import OxigraphStore
 
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the browser libraries of the web UI from npm and copy the files the pages load into
-# service/static/vendor/ (served by `perfkg serve` at /static/vendor/; no CDN). Idempotent;
+# service/pages/static/vendor/ (served by `perfkg serve` at /static/vendor/; no CDN). Idempotent;
 # called by setup.sh. node_modules/ and static/vendor/ are build output, not committed.
 set -euo pipefail
 cd "$(dirname "$0")/../service/frontend"
@@ -17,7 +17,7 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
   fi
   touch "$stamp"
 fi
-vendor=../static/vendor
+vendor=../pages/static/vendor
 rm -rf "$vendor"
 mkdir -p "$vendor/yasgui" "$vendor/cytoscape" "$vendor/swagger-ui"
 cp node_modules/@triply/yasgui/build/yasgui.min.js node_modules/@triply/yasgui/build/yasgui.min.css \

@@ -4,21 +4,22 @@
 :class:`service.settings.Settings`; ``perfkg serve`` (:mod:`service.cli`) runs it with uvicorn.
 Nothing here does work at import time: importing this package starts no process, opens no
 store and reads no environment variable (the query worker processes import
-:mod:`service._worker` and must stay light).
+:mod:`service.sparql.worker` and must stay light).
 
-Modules, one noun each:
+The layout (docs/architecture.md):
 
-- ``settings``: the typed settings (environment variables ``PERFKG_*``);
-- ``app``: the factory, the lifespan and the middlewares;
-- ``deps``: the ``Annotated`` dependencies routers use (``SettingsDep``, ``StoreDep``,
-  ``ExecutorDep``);
-- ``sparql``: the SPARQL 1.1 Protocol router at ``/sparql``;
-- ``executor`` and ``_worker``: query execution in killable worker processes (or through a
-  remote endpoint), with timeouts, a row cap and a concurrency bound;
-- ``results``: SPARQL results and RDF writers that stop at the row cap;
-- ``query_policy``: where SERVICE and LOAD may lead (rdflib's parser, failing closed), the FROM of a query; ``sandbox``: workers without network access;
-- ``negotiation``: content negotiation over :mod:`graphbuild.formats`;
-- ``errors``: the one JSON error shape (HTML for browsers);
-- ``store``: the read-only store the web pages read in the server process;
-- ``linked_data``, ``dumps``, ``void``, ``ui``: the pages (each module exposes ``router``).
+- at the top, what every area shares: ``settings`` (the typed settings, ``PERFKG_*``),
+  ``errors`` (the one JSON error shape, HTML for browsers), ``negotiation`` (content
+  negotiation over :mod:`graphbuild.formats`), ``links`` (entity IRIs as local page links),
+  ``limits`` (request size, security headers, the HTTP protocol's own errors), ``store`` (the
+  read-only store the pages read in the server process); ``deps`` (the ``Annotated``
+  dependencies routers use) builds the query engine; ``app`` (the factory) and ``cli``
+  (``perfkg serve``) put everything together;
+- ``sparql/``: the query engine behind every route: ``policy`` (where SERVICE and LOAD may
+  lead), ``executor`` (the interface), ``pool`` and ``worker`` (killable worker processes),
+  ``sandbox`` (workers without network access), ``remote`` (the proxy to a SPARQL server),
+  ``results`` (writers that stop at the row cap), ``description`` (the service description);
+- ``api/``: ``sparql`` (the SPARQL 1.1 Protocol at ``/sparql``), ``queries`` and ``network``
+  (the JSON APIs);
+- ``pages/``: the HTML and linked-data views, with ``templates/`` and ``static/``.
 """

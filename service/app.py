@@ -20,20 +20,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from graphbuild import __version__
-from service import (
-    api_queries,
-    audit_pages,
-    dumps,
-    errors,
-    explore,
-    linked_data,
-    network_api,
-    sparql,
-    ui,
-    void,
-)
+from service import errors
+from service.api import network as network_api
+from service.api import queries as api_queries
+from service.api import sparql
 from service.deps import Services
 from service.limits import RequestSizeLimit, SecurityHeaders
+from service.pages import audit as audit_pages
+from service.pages import dumps, explore, linked_data, ui, void
 from service.settings import Settings
 
 _DESCRIPTION = """\
@@ -64,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
-        docs_url=None,  # /docs is served by service.ui from local files (no CDN)
+        docs_url=None,  # /docs is served by service.pages.ui from local files (no CDN)
         redoc_url=None,
     )
     app.state.settings = settings

@@ -21,8 +21,10 @@ import anyio.to_thread
 from fastapi import Depends, Request
 
 from graphbuild.stores import Store
-from service.executor import Executor, OxigraphExecutor, RemoteExecutor
 from service.settings import Settings
+from service.sparql.executor import Executor
+from service.sparql.pool import OxigraphExecutor
+from service.sparql.remote import RemoteExecutor
 from service.store import ReadOnlyOxigraphStore, open_service_store
 
 
@@ -124,3 +126,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 StoreDep = Annotated[Store, Depends(get_store)]
 ExecutorDep = Annotated[Executor, Depends(get_executor)]
+
+
+async def get_base(settings: SettingsDep) -> str:
+    """The configured base IRI (ends in ``/``): entity IRIs are ``{base}id/…``."""
+    return settings.base
+
+
+BaseDep = Annotated[str, Depends(get_base)]
+"""The base IRI, for routers that link to entities."""

@@ -172,3 +172,26 @@ def served_formats(kind: Kind) -> list[Format]:
 def media_types(kind: Kind) -> list[str]:
     """The media types ``/sparql`` offers for a kind, default first."""
     return [f.media_type for f in served_formats(kind)]
+
+
+def preferred(accept: str | None, offers: list[str]) -> str | None:
+    """The offer the ``Accept`` header prefers, or None; a missing or empty header (or a tie)
+    gets the first offer. Each offer takes the quality of the most specific range naming it.
+
+    >>> preferred("text/html;q=0.9, text/turtle", ["text/html", "text/turtle"])
+    'text/turtle'
+    >>> preferred("*/*", ["text/html", "text/turtle"]), preferred("image/png", ["text/html"])
+    ('text/html', None)
+    """
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offers[0] if offers else None
+    best: tuple[float, int] | None = None
+    chosen = None
+    for index, offer in enumerate(offers):
+        score = _score(ranges, offer.lower())
+        if score is None or score[0] <= 0:
+            continue
+        if best is None or (score[0], -index) > best:
+            best, chosen = (score[0], -index), offer
+    return chosen

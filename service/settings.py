@@ -25,7 +25,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from graphbuild import iris
+from graphbuild.graph import iris
 from graphbuild.stores import DEFAULT_STORE_DIR
 
 MIN_TOKEN_LENGTH = 16

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from graphbuild.build import ontology_graph
-from graphbuild.querying import cell
+from graphbuild.analysis.querying import cell
+from graphbuild.graph.build import ontology_graph
 from graphbuild.stores._terms import to_rdflib
 from graphbuild.stores.base import Store
 from graphbuild.stores.oxigraph import OxigraphStore

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphbuild.cells import clean
+from graphbuild.extract.cells import clean
 from graphbuild.records import Target
 
 EXPECTED_DIR = Path(__file__).parent / "data" / "expected"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from graphbuild.build import build
+from graphbuild.graph.build import build
 from graphbuild.stores.oxigraph import OxigraphStore
 from service.app import create_app
 from service.settings import Settings

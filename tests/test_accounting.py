@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphbuild import tables
+from graphbuild.extract import tables
 from graphbuild.records import Extraction
 from tests.test_layouts import T, run, shanxi
 
@@ -52,7 +52,9 @@ def test_a_row_no_rule_placed_is_kept_as_an_error_diagnostic(monkeypatch) -> Non
         last = zone.rows[-1].number
         return [p for p in placed if p.line != last], problems
 
-    monkeypatch.setattr("graphbuild.shanxi.read_indicator_zone", losing_the_last_row)
+    monkeypatch.setattr(
+        "graphbuild.extract.families.shanxi.read_indicator_zone", losing_the_last_row
+    )
     rows = [
         T.join(
             ["", "产出指标", "数量指标", "培训人次", "≥100人次", "数量指标", "培训人次", "≥100人次"]

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from graphbuild.audit import SEVERITIES, GradeThresholds, QueryError, rules, run_audit
-from graphbuild.audit_report import AuditReport, audit, to_csv, to_html, to_json, to_text
-from graphbuild.rdf import document_graph
+from graphbuild.analysis.audit import SEVERITIES, GradeThresholds, QueryError, rules, run_audit
+from graphbuild.analysis.audit_report import AuditReport, audit, to_csv, to_html, to_json, to_text
+from graphbuild.graph.mapping import document_graph
 from graphbuild.records import Document, Extraction, Project
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.query_fixture import BASE, load_fixture, short

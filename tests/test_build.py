@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graphbuild import iris
-from graphbuild.build import build, data_graph_names, ontology_graph
+from graphbuild.analysis.named_queries import named_query
 from graphbuild.cli import main
 from graphbuild.extract import extract_file
-from graphbuild.named_queries import named_query
-from graphbuild.rdf import document_graph
+from graphbuild.graph import iris
+from graphbuild.graph.build import build, data_graph_names, ontology_graph
+from graphbuild.graph.mapping import document_graph
 from graphbuild.records import Extraction
 from graphbuild.stores.base import Store
 from graphbuild.stores.memory import MemoryStore

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
 
-from graphbuild import iris
 from graphbuild.cli import main
+from graphbuild.graph import iris
 from graphbuild.stores._terms import quiet_rdflib
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.conftest import SAMPLES
@@ -207,7 +207,7 @@ def test_graph_commands_and_their_options_are_documented(command: str) -> None:
         ("export", "--store", "{store}", "-o", "{missing}/x.ttl"),
         ("query", "count_targets_by_level1", "--store", "{store}", "-o", "{missing}/q.csv"),
         ("audit", "--store", "{store}", "-o", "{missing}/a.html"),
-        ("network", "families", "--store", "{store}", "-o", "{missing}/f.json"),
+        ("network", "name-groups", "--store", "{store}", "-o", "{missing}/f.json"),
     ],
 )
 def test_an_output_in_a_missing_folder_is_a_usage_error(tmp_path: Path, args: tuple) -> None:

@@ -13,9 +13,9 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graphbuild import iris
-from graphbuild.build import build
 from graphbuild.formats import Format, Kind
+from graphbuild.graph import iris
+from graphbuild.graph.build import build
 from graphbuild.stores._terms import quiet_rdflib
 from graphbuild.stores.base import Store, StoreError
 from tests.conftest import SAMPLES, STORE_KINDS, open_test_store, running_oxigraph

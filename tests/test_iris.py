@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from graphbuild import iris
+from graphbuild.graph import iris
 
 BASE = "http://example.org/kg/"
 # A key is a single URL path segment of unreserved characters and %XX escapes.

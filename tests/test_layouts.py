@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graphbuild.extract import extract_text
-from graphbuild.read import SourceText, split_lines
+from graphbuild.extract.read import SourceText, split_lines
 from graphbuild.records import Extraction
 
 T = "\t"
@@ -465,8 +465,8 @@ def test_final_accounts_ocr_second_header_line_is_a_diagnostic_not_a_target() ->
 
 def test_funding_lines_with_the_amount_in_the_next_cell_or_glued_to_the_label() -> None:
     """000 line 518 prints `其中: 中央财政资金 | 0`; 000 line 828 glues `市县（区）财政资金 1,650,000`."""
-    from graphbuild.fields import read_fields
-    from graphbuild.read import split_lines
+    from graphbuild.extract.fields import read_fields
+    from graphbuild.extract.read import split_lines
 
     lines = split_lines(
         "\n".join(

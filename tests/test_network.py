@@ -1,4 +1,4 @@
-"""Network analysis (graphbuild.network, graphbuild.families, graphbuild.explorer).
+"""Network analysis (graphbuild.analysis.network, graphbuild.analysis.name_groups, graphbuild.analysis.explorer).
 
 The expected values are worked out by hand from a small fixture (the comments show how), not
 read back from the code. Fixture: three departments, seven projects, seven indicators, one
@@ -19,9 +19,9 @@ import math
 import networkx as nx
 import pytest
 
-from graphbuild import families, network
-from graphbuild.explorer import Explorer
-from graphbuild.network import Filter, NetworkData, Similar
+from graphbuild.analysis import name_groups, network
+from graphbuild.analysis.explorer import Explorer
+from graphbuild.analysis.network import Filter, NetworkData, Similar
 
 OUTPUT = "https://w3id.org/perfkg/levels/output"
 SATISFACTION = "https://w3id.org/perfkg/levels/satisfaction"
@@ -232,10 +232,10 @@ def test_exports_parse_back(data: NetworkData, fmt: str) -> None:
     assert int(back.nodes["i:甲"]["community"]) == graph.nodes["i:甲"]["community"]
 
 
-# ---- families ----------------------------------------------------------------------------
+# ---- name groups ----------------------------------------------------------------------------
 
 
-def test_staff_satisfaction_names_are_one_family() -> None:
+def test_staff_satisfaction_names_are_one_name_group() -> None:
     names = {
         "a": "职工满意度",
         "b": "工作人员满意度",
@@ -245,11 +245,11 @@ def test_staff_satisfaction_names_are_one_family() -> None:
         "f": "办公设备数量",
         "g": "满意度",
     }
-    found = families.families(names, {"b": 5})
+    found = name_groups.groups(names, {"b": 5})
     assert found[0] == ["b", "a", "c"]  # b has most targets; then the shorter name
     assert sorted(found[1:]) == [["d"], ["e"], ["f"], ["g"]]
-    graph = families.family_graph(names)
-    assert {graph.nodes[n]["family"] for n in "abc"} == {"职工满意度"}
+    graph = name_groups.group_graph(names)
+    assert {graph.nodes[n]["name_group"] for n in "abc"} == {"职工满意度"}
 
 
 @pytest.mark.parametrize(
@@ -264,7 +264,7 @@ def test_staff_satisfaction_names_are_one_family() -> None:
     ],
 )
 def test_near_duplicates(a: str, b: str) -> None:
-    assert families.near_duplicate(a, b)
+    assert name_groups.near_duplicate(a, b)
 
 
 @pytest.mark.parametrize(
@@ -279,11 +279,11 @@ def test_near_duplicates(a: str, b: str) -> None:
     ],
 )
 def test_not_near_duplicates(a: str, b: str) -> None:
-    assert not families.near_duplicate(a, b)
+    assert not name_groups.near_duplicate(a, b)
 
 
-def test_family_graph_of_the_data(data: NetworkData) -> None:
-    graph = network.family_graph(data)
+def test_name_group_graph_of_the_data(data: NetworkData) -> None:
+    graph = network.name_group_graph(data)
     assert graph.number_of_nodes() == 7 and graph.number_of_edges() == 0
 
 
@@ -334,7 +334,7 @@ def test_explorer_node_details(explorer: Explorer) -> None:
     assert [s["id"] for s in project["similar"]] == ["P2", "P7", "P3"]
     assert project["neighbours"] == {"department": 1, "project": 0, "target": 3, "indicator": 0}
     indicator = explorer.node("i:甲")
-    assert indicator["family"] == {"label": "甲", "size": 1}
+    assert indicator["name_group"] == {"label": "甲", "size": 1}
     assert indicator["degree"] == 4
     # the condensed graph has two components: D1, D3 and their indicators; D2 and its own
     assert explorer.node("D1")["component"] == explorer.node("D3")["component"]

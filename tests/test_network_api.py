@@ -86,7 +86,7 @@ def test_filters_and_filtered_answers(client: TestClient) -> None:
 
 def test_node_details(client: TestClient) -> None:
     node = get(client, "node", id=STAFF)
-    assert node["family"]["size"] >= 3  # 职工 / 工作人员 / 机关人员 / 干部满意度
+    assert node["name_group"]["size"] >= 3  # 职工 / 工作人员 / 机关人员 / 干部满意度
     assert node["neighbours"]["target"] == node["degree"]
     project = get(client, "search", q="经费", kind="project")["nodes"][0]["id"]
     detail = get(client, "node", id=project)
@@ -145,7 +145,7 @@ def test_explore_page(client: TestClient) -> None:
 
 
 def test_routes_are_documented() -> None:
-    from service.network_api import router
+    from service.api.network import router
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "network.md").read_text("utf-8")
     for route in router.routes:
@@ -155,9 +155,9 @@ def test_routes_are_documented() -> None:
 def test_cache_is_refreshed_in_the_background(samples: dict) -> None:
     import time
 
-    from graphbuild.rdf import document_graph
+    from graphbuild.graph.mapping import document_graph
     from graphbuild.stores.oxigraph import OxigraphStore
-    from service.network_api import NetworkCache
+    from service.api.network import NetworkCache
 
     first, second = (samples[name] for name in sorted(samples)[:2])
     store = OxigraphStore()

@@ -11,9 +11,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graphbuild import network
-from graphbuild.build import build
+from graphbuild.analysis import network
 from graphbuild.cli import main
+from graphbuild.graph.build import build
 from graphbuild.records import Extraction
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.conftest import SAMPLES
@@ -86,7 +86,7 @@ def test_output_file_filter_and_summary(store_dir: Path, tmp_path: Path) -> None
     graph = nx.read_gexf(target)
     labels = [label for _, label in graph.nodes(data="label")]
     assert "职工满意度" in labels and "报纸份数" not in labels
-    code, out, _ = run("families", "--format", "summary", "--store", str(store_dir))
+    code, out, _ = run("name-groups", "--format", "summary", "--store", str(store_dir))
     text = out.decode("utf-8")
     assert code == 0
     assert "工作人员满意度 / 干部满意度 / 机关人员满意度 / 职工满意度" in text
@@ -118,7 +118,7 @@ def test_errors_are_one_line(store_dir: Path, tmp_path: Path) -> None:
 
 
 def test_commands_and_options_are_documented() -> None:
-    from graphbuild.network_cli import network as group
+    from graphbuild.cli.network import network as group
 
     text = (SAMPLES.parent.parent / "docs" / "network.md").read_text(encoding="utf-8")
     assert "perfkg network KIND" in text

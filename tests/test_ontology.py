@@ -10,7 +10,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from graphbuild.levels import vocabulary
+from graphbuild.extract.levels import vocabulary
 from graphbuild.vocab import (
     CONTEXT_FILE,
     LEVELS_FILE,

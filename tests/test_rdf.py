@@ -18,17 +18,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV, RDF, XSD
 
-from graphbuild import iris
 from graphbuild.extract import extract_text
-from graphbuild.levels import vocabulary
-from graphbuild.rdf import (
-    BuildInput,
-    build_graph,
-    document_graph,
-    document_triples,
-    records_from_graph,
-)
-from graphbuild.read import read_document
+from graphbuild.extract.levels import vocabulary
+from graphbuild.extract.read import read_document
+from graphbuild.graph import iris
+from graphbuild.graph.mapping import BuildInput, build_graph, document_graph, document_triples
+from graphbuild.graph.reading import records_from_graph
 from graphbuild.records import (
     Diagnostic,
     Document,

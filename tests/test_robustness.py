@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.export import write_jsonl
 from graphbuild.extract import extract_text
-from graphbuild.read import MAX_CELLS, ReadError, SourceText, decode, split_lines
+from graphbuild.extract.output import write_jsonl
+from graphbuild.extract.read import MAX_CELLS, ReadError, SourceText, decode, split_lines
 from graphbuild.records import Extraction
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "data" / "samples").glob("*.txt"))
@@ -84,7 +84,7 @@ def test_the_accounting_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     targets = sorted({t.line for t in extract("\n".join(lines)).targets})
     _, lost = _lost_after_deleting((lines, 550, targets))
     assert lost == []
-    monkeypatch.setattr("graphbuild.documents.unread_rows", lambda lines, read: [])
+    monkeypatch.setattr("graphbuild.extract.parts.unread_rows", lambda lines, read: [])
     _, lost = _lost_after_deleting((lines, 550, targets))
     assert len(lost) >= 5
 

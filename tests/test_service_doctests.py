@@ -9,13 +9,15 @@ import pytest
 
 MODULES = [
     "service.app",
-    "service.description",
     "service.errors",
+    "service.links",
     "service.negotiation",
-    "service.query_policy",
-    "service.sandbox",
-    "service.results",
     "service.settings",
+    "service.pages.rendering",
+    "service.sparql.description",
+    "service.sparql.policy",
+    "service.sparql.results",
+    "service.sparql.sandbox",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.errors import ApiError
-from service.query_policy import (
+from service.sparql.policy import (
     MAX_CHECKED_CHARS,
     RemoteCall,
     check_remote_calls,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from graphbuild import iris
+from graphbuild.graph import iris
 from service.settings import Settings
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import service.executor
+import service.sparql.pool
 from tests.processes import Served
 from tests.service_support import BASE, client_for, served_store, settings_for  # noqa: F401
 
@@ -180,7 +180,7 @@ def test_a_service_that_slips_past_the_parser_reaches_nothing(
 ) -> None:
     """The second wall: with the parser's check switched off, the query reaches a worker, and
     Oxigraph there cannot open a connection (no allow-list, so no network)."""
-    monkeypatch.setattr(service.executor, "check_remote_calls", lambda *args, **kwargs: None)
+    monkeypatch.setattr(service.sparql.pool, "check_remote_calls", lambda *args, **kwargs: None)
     query = f"SELECT * {{ SERVICE <{listener.url}wall> {{ ?a ?b ?c }} }}"
     update = f"LOAD <{listener.url}wall.ttl> INTO GRAPH <urn:x:g>"
     settings = settings_for(served_store, max_concurrent_queries=1, query_timeout=10)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphbuild.values import parse_number, parse_value
+from graphbuild.extract.values import parse_number, parse_value
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from rdflib import Dataset, Graph
@@ -12,10 +11,7 @@ from rdflib import Dataset, Graph
 from graphbuild.formats import Format, Kind
 from graphbuild.stores._terms import quiet_rdflib
 from graphbuild.stores.base import StoreError
-from graphbuild.vocab import STANDARD_PREFIXES
-
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
-CONTEXT_PATH = ONTOLOGY_DIR / "context.jsonld"
+from graphbuild.vocab import CONTEXT_FILE, STANDARD_PREFIXES
 
 # Always offered to Turtle/TriG writers; the shipped JSON-LD context adds the project's own.
 _STANDARD_PREFIXES = STANDARD_PREFIXES
@@ -35,12 +31,12 @@ def rdf_format(media_type: str) -> Format:
 @cache
 def jsonld_context() -> dict[str, Any] | None:
     """The ``@context`` value of ``ontology/context.jsonld`` (None if the file is missing)."""
-    if not CONTEXT_PATH.is_file():
+    if not CONTEXT_FILE.is_file():
         return None
     try:
-        document = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+        document = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
     except ValueError as error:
-        raise StoreError(f"{CONTEXT_PATH}: not valid JSON ({error})") from None
+        raise StoreError(f"{CONTEXT_FILE}: not valid JSON ({error})") from None
     context = document.get("@context", document) if isinstance(document, dict) else None
     return context if isinstance(context, dict) else None
 

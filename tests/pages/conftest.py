@@ -15,7 +15,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from graphbuild.build import build
+from graphbuild.graph.build import build
 from graphbuild.stores.oxigraph import OxigraphStore
 from graphbuild.vocab import PK
 

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pytest
 
-from graphbuild.build import build
+from graphbuild.graph.build import build
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.pages.conftest import SAMPLES
 from tests.processes import free_port

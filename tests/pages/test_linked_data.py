@@ -10,7 +10,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
-from graphbuild import iris
+from graphbuild.graph import iris
 from graphbuild.vocab import PK
 from tests.pages.conftest import BASE, BROWSER, EVIL, IMAGE, SCRIPT, TestClient, parse
 

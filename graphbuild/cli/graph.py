@@ -1,0 +1,259 @@
+"""``perfkg build``, ``export``, ``validate`` and ``reason``: the graph in its store."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from graphbuild.cli.options import (
+    OUTPUT_FILE,
+    Failure,
+    atomic_output,
+    open_location,
+    resolve_base,
+    store_options,
+    where,
+)
+from graphbuild.formats import Format as RdfFormat
+from graphbuild.formats import Kind
+from graphbuild.graph.build import BuildReport, DocumentResult, expand, resolve_graph
+
+# ---- graph commands: build, export, validate, reason -----------------------------------------
+
+
+def _short(name: str | None, base: str) -> str:
+    if name is None:
+        return "-"
+    return name[len(base) :] if name.startswith(base) else name
+
+
+def build_summary(report: BuildReport, base: str, where: str) -> list[str]:
+    """The table printed after ``perfkg build``: one line per document, then the totals."""
+    width = max([len(d.path.name) for d in report.documents] + [len("graph/ontology"), 8])
+    lines = [
+        f"store: {where}",
+        f"  {'document':{width}} {'triples':>9} {'projects':>9} {'targets':>8} {'diagnostics':>12}",
+    ]
+    for doc in report.documents:
+        if doc.ok:
+            lines.append(
+                f"  {doc.path.name:{width}} {doc.quads:9,d} {doc.projects:9,d} {doc.targets:8,d} "
+                f"{doc.diagnostics:12,d}"
+            )
+        else:
+            lines.append(f"  {doc.path.name:{width}} {'FAILED':>9}")
+    for name, quads in (
+        (report.ontology_graph, report.ontology_quads),
+        (report.build_graph, report.build_quads),
+    ):
+        lines.append(f"  {_short(name, base):{width}} {quads:9,d}")
+    built = report.built
+    triples = sum(d.quads for d in built) + report.ontology_quads + report.build_quads
+    lines.append(
+        f"built {len(built)} of {len(report.documents)} documents: {len(built) + 2} graphs, "
+        f"{triples:,} triples, {sum(d.targets for d in built):,} targets, "
+        f"{sum(d.diagnostics for d in built):,} diagnostics"
+    )
+    return lines
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_options
+def build(
+    files: tuple[Path, ...], store_dir: Path | None, endpoint: str | None, base: str | None
+) -> None:
+    """Build the knowledge graph from document text files (or folders of .txt files).
+
+    Each document becomes one named graph, {base}graph/{file name}; building a document
+    again replaces exactly its graph. The ontology is loaded into {base}graph/ontology and
+    the run is described in {base}graph/build. A document that cannot be read or mapped is
+    reported on one line and skipped (exit status 1); the others are still built.
+    """
+    from graphbuild.graph.build import build as run_build
+
+    paths = expand(files)
+    if not paths:
+        raise click.UsageError("no .txt files found in the given folders")
+    resolved = resolve_base(base)
+    with (
+        open_location(store_dir, endpoint) as store,
+        click.progressbar(
+            length=len(paths),
+            label="building",
+            file=sys.stderr,
+            item_show_func=lambda name: name,
+        ) as bar,
+    ):
+
+        def progress(result: DocumentResult) -> None:
+            if result.error is not None:
+                click.echo(f"\nperfkg: error: {result.error}", err=True)
+            bar.update(1, result.path.name)
+
+        report = run_build(paths, store, resolved, progress=progress)
+        others = sorted({n for n in store.graph_names() if not n.startswith(resolved)})
+    click.echo("\n".join(build_summary(report, resolved, where(store_dir, endpoint))))
+    if others:
+        click.echo(
+            f"perfkg: warning: the store also holds {len(others)} graph(s) under another base "
+            f"(e.g. <{others[0]}>); queries see both, so a document built under both is counted "
+            "twice. Build with one --base per store.",
+            err=True,
+        )
+    if report.failed:
+        click.echo(
+            f"perfkg: {len(report.failed)} of {len(report.documents)} files could not be built",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RdfFormat.names(Kind.RDF)),
+    help="RDF format (default: from the -o file's extension, else nquads).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=OUTPUT_FILE,
+    help="Write to this file (default: standard output).",
+)
+@click.option(
+    "--graph",
+    "graph_name",
+    metavar="DOC_OR_IRI",
+    help="Only this graph: a document name (000_x.txt), ontology, build, inferred, or an IRI.",
+)
+@store_options
+def export(
+    fmt: str | None,
+    output: Path | None,
+    graph_name: str | None,
+    store_dir: Path | None,
+    endpoint: str | None,
+    base: str | None,
+) -> None:
+    """Export the whole store, or one graph, as RDF.
+
+    nquads and trig keep the named graphs; turtle, ntriples and rdfxml of the whole store
+    write the union of the graphs; jsonld is compacted with ontology/context.jsonld. All but
+    jsonld are streamed from the store.
+    """
+    if fmt is not None:
+        chosen = RdfFormat.from_name(fmt, Kind.RDF)
+    elif output is not None:
+        try:
+            chosen = RdfFormat.from_extension(output.name, Kind.RDF)
+        except ValueError:
+            chosen = RdfFormat.NQUADS
+    else:
+        chosen = RdfFormat.NQUADS
+    resolved = resolve_base(base)
+    with open_location(store_dir, endpoint, existing=True) as store:
+        name = resolve_graph(graph_name, resolved) if graph_name else None
+        if name is not None and store.quad_count(name) == 0:
+            raise Failure(f"the store has no graph <{name}> (or it is empty)")
+        if output is None:
+            sys.stdout.flush()
+            stdout = sys.stdout.buffer
+            try:
+                store.export(stdout, chosen.media_type, name)
+                stdout.flush()
+            except BrokenPipeError:  # `perfkg export | head`: stop quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+                sys.exit(1)
+            return
+        with atomic_output(output, "wb") as out:
+            store.export(out, chosen.media_type, name)
+    click.echo(f"wrote {output} ({chosen.value})", err=True)
+
+
+@click.command()
+@click.option(
+    "--graph",
+    "graph_names",
+    multiple=True,
+    metavar="DOC_OR_IRI",
+    help="Validate only this graph (repeatable; default: every document graph).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Findings shown per graph.",
+)
+@store_options
+def validate(
+    graph_names: tuple[str, ...],
+    limit: int,
+    store_dir: Path | None,
+    endpoint: str | None,
+    base: str | None,
+) -> None:
+    """Check every document graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Prints each finding (focus node, path, message) and a total; the exit status is 1 when
+    there is a violation.
+    """
+    from graphbuild.graph.build import data_graph_names
+    from graphbuild.graph.validate import report_lines
+    from graphbuild.graph.validate import validate as run_validate
+
+    resolved = resolve_base(base)
+    with open_location(store_dir, endpoint, existing=True) as store:
+        names = [resolve_graph(g, resolved) for g in graph_names] or data_graph_names(
+            store, resolved
+        )
+        unknown = sorted(set(names) - set(store.graph_names()))
+        if unknown:
+            raise Failure(f"{where(store_dir, endpoint)} has no graph <{unknown[0]}>")
+        if not names:
+            others = store.graph_names()
+            if others:
+                raise Failure(
+                    f"{where(store_dir, endpoint)} has no document graphs under the base "
+                    f"{resolved} (it has e.g. <{others[0]}>); pass the base it was built "
+                    "with as --base or PERFKG_BASE"
+                )
+            raise Failure(
+                f"{where(store_dir, endpoint)} holds no document graphs; run `perfkg build` first"
+            )
+        with click.progressbar(length=len(names), label="validating", file=sys.stderr) as bar:
+            report = run_validate(store, resolved, names, progress=lambda _: bar.update(1))
+    click.echo("\n".join(report_lines(report, resolved, limit)))
+    if not report.conforms:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--drop", is_flag=True, help="Remove the inferred graph instead of computing it.")
+@store_options
+def reason(drop: bool, store_dir: Path | None, endpoint: str | None, base: str | None) -> None:
+    """Compute the OWL-RL closure of the ontology and the documents (owlrl).
+
+    Only the new triples are written, into their own graph {base}graph/inferred, which
+    replaces the previous one; --drop removes it. owlrl is slow (a few thousand triples per
+    second): fine for the samples, not for thousands of documents.
+    """
+    from graphbuild.graph.reason import drop_inferred
+    from graphbuild.graph.reason import reason as run_reason
+
+    resolved = resolve_base(base)
+    with open_location(store_dir, endpoint, existing=True) as store:
+        if drop:
+            click.echo(f"dropped <{drop_inferred(store, resolved)}>")
+            return
+        click.echo("reasoning (OWL-RL, owlrl) …", err=True)
+        report = run_reason(store, resolved)
+    click.echo(
+        f"{report.inferred:,} inferred triples (from {report.asserted:,} asserted) written to "
+        f"<{report.graph}>, replacing the previous ones"
+    )

@@ -1,0 +1,78 @@
+"""Extracting one document: read, detect the family, run its parser, collect the records.
+
+``extract_file`` never raises for a document's content: a problem inside the document becomes
+a diagnostic. It raises ``ReadError`` only when the file cannot be read as text at all.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from graphbuild.extract.cells import clean
+from graphbuild.extract.detect import detect_family
+from graphbuild.extract.families import PARSERS
+from graphbuild.extract.parts import DocumentParts
+from graphbuild.extract.read import Line, SourceText, bounded_lines, read_document
+from graphbuild.records import Document, Extraction
+
+
+def extract_file(path: Path | str) -> Extraction:
+    """All records of one document file (raises ``ReadError`` if it is not readable text)."""
+    return extract_text(read_document(path))
+
+
+def extract_text(source: SourceText) -> Extraction:
+    """All records of an already-read document."""
+    lines, skipped = bounded_lines(source.lines)
+    family, kind = detect_family(lines)
+    document = Document(
+        document=source.name,
+        family=family,
+        kind=kind,
+        year=None,
+        department=None,
+        department_code=None,
+        encoding=source.encoding,
+        lines=len(source.lines),
+    )
+    parts = DocumentParts(document)
+    for line, reason in skipped:
+        parts.diagnose(line.number, reason, line.cells, severity="error")
+    _cover(lines, parts)
+    parser = PARSERS.get(family)
+    if parser is None:
+        parts.diagnose(
+            None,
+            "no performance-target tables found (not a Shanxi budget, Henan "
+            "budget or final-accounts self-evaluation document)",
+            severity="error",
+        )
+    else:
+        parser(lines, parts)
+        if not parts.targets and not parts.projects:
+            parts.diagnose(None, "no performance-target tables found", severity="error")
+    accounting = parts.account(lines)
+    return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics, accounting)
+
+
+def _cover(lines: list[Line], parts: DocumentParts) -> None:
+    """Department name, its code and the year from the cover and the first tables."""
+    cover = [clean(line.text) for line in lines[:60] if clean(line.text) and not line.is_row]
+    for text in cover[:8]:
+        if match := re.search(r"((?:19|20)\d{2})\s*年度?.{0,12}(预算|决算)", text):
+            parts.document.year = int(match.group(1))
+            break
+    for text in cover[:5]:
+        if not re.search(r"\d|目录|预算|决算|公开", text) and 2 < len(text) <= 40:
+            parts.document.department = re.sub(r"\s+", "", text)
+            break
+    for line in lines[:400]:
+        text = clean(line.text.replace("\t", " "))
+        match = re.search(
+            r"(部门名称|主管部门及代码|主管部门)\s*[:：]?\s*(\d{3,})\s*[-－]\s*(\S+)", text
+        )
+        if match:
+            parts.document.department_code = match.group(2)
+            parts.document.department = parts.document.department or match.group(3)
+            break
