@@ -158,7 +158,7 @@ def run(documents: int) -> list[tuple[str, float, str]]:
         rows.append((f"audit: not available ({error})", float("nan"), ""))
     else:
         from graphbuild.analysis.audit import AUDIT_PREFIX
-        from graphbuild.analysis.named_queries import registry
+        from graphbuild.named_queries import registry
 
         rules = sum(1 for name in registry() if name.startswith(AUDIT_PREFIX))
         findings = timed(rows, "audit: run_audit(store)", lambda: run_audit(store))

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from graphbuild.analysis.named_queries import named_query
+from graphbuild.named_queries import named_query
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"

@@ -68,6 +68,19 @@ class PK(DefinedNamespace):
     # provenance
     sourceLine: URIRef
     sha256: URIRef
+    sourceSha256: URIRef
+    Statistics: URIRef
+    Breakdown: URIRef
+    of: URIRef
+    dimension: URIRef
+    documentCount: URIRef
+    departmentCount: URIRef
+    projectCount: URIRef
+    targetCount: URIRef
+    diagnosticCount: URIRef
+    indicatorCount: URIRef
+    builtWith: URIRef
+    quadCount: URIRef
 
     # documents
     family: URIRef

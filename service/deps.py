@@ -14,6 +14,7 @@ page. A query a user wrote goes through ``ExecutorDep``, which has the timeout a
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Annotated
 
@@ -27,6 +28,8 @@ from service.sparql.pool import OxigraphExecutor
 from service.sparql.remote import RemoteExecutor
 from service.store import ReadOnlyOxigraphStore, open_service_store
 
+log = logging.getLogger("perfkg.service")
+
 
 class Services:
     """The store and the executor of one application, opened once, closed once."""
@@ -36,6 +39,9 @@ class Services:
         self._store: Store | None = None
         self._executor: Executor | None = None
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
         """Open the store and start the query workers (blocking; idempotent)."""
@@ -48,13 +54,13 @@ class Services:
             if isinstance(store, ReadOnlyOxigraphStore):
                 executor = OxigraphExecutor(
                     store.path,
+                    serving=store.serving,
                     workers=settings.max_concurrent_queries,
                     queued=settings.max_queued_queries,
                     timeout=settings.query_timeout,
                     base_iri=settings.base,
                     allowlist=settings.service_allowlist,
-                    on_pause=store.suspend,
-                    on_resume=store.resume,
+                    on_written=self.refresh,
                 )
             else:
                 executor = RemoteExecutor(
@@ -70,9 +76,39 @@ class Services:
                 store.close()
                 raise
             self._store, self._executor = store, executor
+            if isinstance(store, ReadOnlyOxigraphStore) and settings.reload_seconds > 0:
+                self._stop.clear()
+                self._watcher = threading.Thread(
+                    target=self._watch, name="perfkg-published", daemon=True
+                )
+                self._watcher.start()
+
+    def refresh(self) -> bool:
+        """Serve the store's newest published snapshot, if a build or an update has published
+        one since: the pages' store reopens on it and the query workers move over, without a
+        pause (queries running finish on the old one). True when it switched."""
+        with self._refreshing:
+            store, executor = self._store, self._executor
+            if not isinstance(store, ReadOnlyOxigraphStore) or executor is None:
+                return False
+            if store.published() is None:
+                return False
+            serving = store.follow()
+            if isinstance(executor, OxigraphExecutor):
+                executor.switch(serving)
+            log.info("now serving %s", serving)
+            return True
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.settings.reload_seconds):
+            try:
+                self.refresh()
+            except Exception as error:  # keep serving what we have; say why
+                log.error("could not move to the newest published store: %s", error)
 
     def close(self) -> None:
         """Stop the workers and close the store (idempotent)."""
+        self._stop.set()
         with self._lock:
             executor, store = self._executor, self._store
             self._executor = self._store = None

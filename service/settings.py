@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS (empty: CORS off)."
     )
+    reload_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        description="How often to look for a build's newly published store (0: never).",
+    )
 
     @field_validator("endpoint")
     @classmethod

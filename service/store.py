@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from graphbuild.stores import Store, StoreError
+from graphbuild.stores import Store, StoreError, snapshots
 from graphbuild.stores.oxigraph import OxigraphStore
 from service.settings import Settings
 
@@ -34,27 +34,46 @@ def check_store_dir(path: Path) -> None:
 
 
 class ReadOnlyOxigraphStore(OxigraphStore):
-    """An Oxigraph store directory opened read-only (writes raise StoreError)."""
+    """An Oxigraph store directory opened read-only (writes raise StoreError).
+
+    It reads the store's current published snapshot (:mod:`graphbuild.stores.snapshots`), or
+    the store directory itself when it was never published (a store built by an older
+    perfkg). :meth:`follow` moves it to a newer snapshot once a build has published one.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         check_store_dir(self.path)
         self._store = None
+        self.serving = self.path
         self.resume()
 
     def __repr__(self) -> str:
-        return f"ReadOnlyOxigraphStore({str(self.path)!r})"
+        return f"ReadOnlyOxigraphStore({str(self.serving)!r})"
 
     def suspend(self) -> None:
         """Close the files (an update is about to write them)."""
         self._store = None
 
     def resume(self) -> None:
-        """(Re)open the files read-only, seeing everything written so far."""
+        """(Re)open read-only the current snapshot (else the store directory)."""
+        serving = snapshots.current(self.path) or self.path
         try:
-            self._store = ox.Store.read_only(str(self.path))
+            self._store = ox.Store.read_only(str(serving))
         except (OSError, RuntimeError) as error:
-            raise StoreError(f"cannot open the store {self.path} read-only: {error}") from None
+            raise StoreError(f"cannot open the store {serving} read-only: {error}") from None
+        self.serving = serving
+
+    def published(self) -> Path | None:
+        """A snapshot published since this store was opened, else None."""
+        found = snapshots.current(self.path)
+        return found if found is not None and found != self.serving else None
+
+    def follow(self) -> Path:
+        """Open the newest published snapshot (requests already running finish on the old
+        one, whose files stay open until they are done); the path now served."""
+        self.resume()
+        return self.serving
 
     def _refuse(self) -> StoreError:
         return StoreError(

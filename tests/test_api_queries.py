@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from graphbuild.analysis.named_queries import registry
+from graphbuild.named_queries import registry
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.query_fixture import BASE, load_fixture
 from tests.service_support import client_for, settings_for

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = {"records", "vocab", "formats"}
+SHARED = {"records", "vocab", "formats", "named_queries"}
 SERVICE_COMPOSITION = {"app", "cli"}
 
 ALLOWED: dict[str, set[str]] = {

@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graphbuild.analysis.named_queries import named_query
 from graphbuild.cli import main
 from graphbuild.extract import extract_file
 from graphbuild.graph import iris
 from graphbuild.graph.build import build, data_graph_names, ontology_graph
-from graphbuild.graph.mapping import document_graph
+from graphbuild.graph.mapping import document_graph, document_nquads
+from graphbuild.named_queries import named_query
 from graphbuild.records import Extraction
 from graphbuild.stores.base import Store
 from graphbuild.stores.memory import MemoryStore
@@ -117,7 +117,9 @@ def test_build_writes_one_graph_per_document_and_the_shared_graphs(built: Store)
     assert data_graph_names(built, BASE) == [iris.graph_iri(d, BASE) for d in documents]
     assert iris.ontology_graph_iri(BASE) in names
     assert iris.build_graph_iri(BASE) in names
-    assert len(names) == len(documents) + 2
+    assert iris.manifest_graph_iri(BASE) in names
+    assert iris.statistics_graph_iri(BASE) in names
+    assert len(names) == len(documents) + 4
     ontology = built.graph(iris.ontology_graph_iri(BASE))
     assert same(built, ontology, ontology_graph(BASE))
 
@@ -157,16 +159,20 @@ def test_rebuilding_a_changed_document_replaces_exactly_its_graph(
     assert not same_graph(after[name], before[name])
     assert same(built, after[name], document_graph(extract_file(changed), BASE))
     build_name = iris.build_graph_iri(BASE)
-    for other in set(before) - {name, build_name}:
+    derived = {
+        iris.manifest_graph_iri(BASE),
+        iris.statistics_graph_iri(BASE),
+    }  # follow the document
+    for other in set(before) - {name, build_name} - derived:
         assert same_graph(after[other], before[other]), other
     assert len(after[build_name]) > len(before[build_name])  # the earlier run stays described
 
 
 def _failing_for(document: str):  # type: ignore[no-untyped-def]
-    def mapper(extraction: Extraction, base: str | None) -> Graph:
+    def mapper(extraction: Extraction, base: str | None) -> tuple[str, bytes, int]:
         if extraction.document.document == document:
             raise RuntimeError("mapper bug (simulated)")
-        return document_graph(extraction, base)
+        return document_nquads(extraction, base)
 
     return mapper
 
@@ -176,13 +182,17 @@ def test_a_failing_document_leaves_its_old_graph_and_the_others(
 ) -> None:
     built = rebuilt
     before = snapshot(built)
-    report = build(SMALL, built, BASE, mapper=_failing_for(FAILING), extractor=cached_extractor)
+    report = build(
+        SMALL, built, BASE, mapper=_failing_for(FAILING), extractor=cached_extractor, force=True
+    )
     assert [d.path.name for d in report.failed] == [FAILING]
     assert "mapper bug (simulated)" in (report.failed[0].error or "")
     assert FAILING in (report.failed[0].error or "")
     after = snapshot(built)
     assert set(after) == set(before)
-    for name in set(before) - {iris.build_graph_iri(BASE)}:
+    # the build graph describes the new run, the statistics count it (its quads)
+    described = {iris.build_graph_iri(BASE), iris.statistics_graph_iri(BASE)}
+    for name in set(before) - described:
         assert same_graph(after[name], before[name]), name
 
 
@@ -204,12 +214,14 @@ def test_invalid_rdf_from_the_mapper_is_refused_whole(store: Store, cached_extra
     build([SAMPLES / FAILING], store, BASE, extractor=cached_extractor)
     before = snapshot(store)
 
-    def broken(extraction: Extraction, base: str | None) -> Graph:
-        graph = document_graph(extraction, base)
-        graph.add((URIRef("relative/iri"), URIRef("http://example.org/p"), URIRef("x:y")))
-        return graph
+    def broken(extraction: Extraction, base: str | None) -> tuple[str, bytes, int]:
+        name, data, quads = document_nquads(extraction, base)
+        bad = f"<relative/iri> <http://example.org/p> <x:y> <{name}> .\n".encode()
+        return name, data + bad, quads + 1
 
-    report = build([SAMPLES / FAILING], store, BASE, mapper=broken, extractor=cached_extractor)
+    report = build(
+        [SAMPLES / FAILING], store, BASE, mapper=broken, extractor=cached_extractor, force=True
+    )
     assert [d.path.name for d in report.failed] == [FAILING]
     assert "not valid RDF" in (report.failed[0].error or "")
     after = snapshot(store)

@@ -177,7 +177,7 @@ def test_audit_formats(store_dir: Path, tmp_path: Path) -> None:
 
 def test_commands_queries_and_rules_are_documented() -> None:
     from graphbuild.analysis.audit import rules
-    from graphbuild.analysis.named_queries import registry
+    from graphbuild.named_queries import registry
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text("utf-8")
     for command in ("queries", "query", "audit"):

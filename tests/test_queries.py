@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from graphbuild.analysis.named_queries import NamedQuery, QueryError, named_query, registry
 from graphbuild.analysis.querying import Table, parse_params, run_query
+from graphbuild.named_queries import NamedQuery, QueryError, named_query, registry
 from graphbuild.stores.memory import MemoryStore
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.query_fixture import load_fixture, short

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,7 @@ from graphbuild.extract import extract_text
 from graphbuild.extract.levels import vocabulary
 from graphbuild.extract.read import read_document
 from graphbuild.graph import iris
-from graphbuild.graph.mapping import BuildInput, build_graph, document_graph, document_triples
+from graphbuild.graph.mapping import BuildInput, build_graph, document_graph, document_nquads
 from graphbuild.graph.reading import records_from_graph
 from graphbuild.records import (
     Diagnostic,
@@ -267,12 +268,18 @@ def test_every_fact_is_derived_from_its_document(sample_graphs: dict[str, Graph]
                 assert graph.value(node, PROV.wasDerivedFrom) == document
 
 
-def test_document_triples_match_document_graph(samples: dict[str, Extraction]) -> None:
-    extraction = samples["004_5c2b6dad15e272f5.txt"]
-    name, triples = document_triples(extraction)
-    graph = document_graph(extraction)
-    assert name == graph.identifier
-    assert set(triples) == set(graph) and len(triples) == len(graph)
+def test_nquads_are_the_document_graph(samples: dict[str, Extraction]) -> None:
+    """The N-Quads the build loads hold exactly the triples of ``document_graph``, each in the
+    document's graph, and Oxigraph's own parser reads them."""
+    for extraction in samples.values():
+        name, data, count = document_nquads(extraction)
+        graph = document_graph(extraction)
+        quads = list(ox.parse(data, ox.RdfFormat.N_QUADS))
+        assert name == str(graph.identifier) and count == len(quads) == len(graph)
+        assert {q.graph_name.value for q in quads} == {name}
+        nt = graph.serialize(format="nt", encoding="utf-8")
+        expected = {q.triple for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)}
+        assert {q.triple for q in quads} == expected
 
 
 def test_vocabulary_used_by_the_samples_is_defined(sample_graphs: dict[str, Graph]) -> None:

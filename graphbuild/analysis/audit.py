@@ -1,6 +1,6 @@
 """The target-quality audit: rules over the graph, each a SPARQL file ``queries/audit_*.rq``.
 
-A rule is a named query (``graphbuild.analysis.named_queries``) whose header also says::
+A rule is a named query (``graphbuild.named_queries``) whose header also says::
 
     # rule: empty-value
     # severity: warning
@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from graphbuild.analysis.named_queries import QUERIES_DIR, NamedQuery, QueryError, registry
+from graphbuild.named_queries import QUERIES_DIR, NamedQuery, QueryError, registry
 from graphbuild.stores.base import Store
 
 AUDIT_PREFIX = "audit_"

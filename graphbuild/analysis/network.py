@@ -49,7 +49,7 @@ import networkx as nx
 from networkx.algorithms import bipartite
 
 from graphbuild.analysis import name_groups
-from graphbuild.analysis.named_queries import named_query
+from graphbuild.named_queries import named_query
 from graphbuild.stores.base import Store
 
 SEED = 42

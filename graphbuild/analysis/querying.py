@@ -30,7 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from graphbuild.analysis.named_queries import (
+from graphbuild.named_queries import (
     QUERIES_DIR,
     NamedQuery,
     QueryError,

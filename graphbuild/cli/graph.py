@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -30,15 +31,23 @@ def _short(name: str | None, base: str) -> str:
     return name[len(base) :] if name.startswith(base) else name
 
 
+TABLE_ROWS = 50
+"""Builds of more documents print the totals and the failures, not a line per document."""
+
+
 def build_summary(report: BuildReport, base: str, where: str) -> list[str]:
-    """The table printed after ``perfkg build``: one line per document, then the totals."""
-    width = max([len(d.path.name) for d in report.documents] + [len("graph/ontology"), 8])
+    """The table printed after ``perfkg build``: one line per document (up to ``TABLE_ROWS``),
+    then the totals."""
+    width = max([len(d.path.name) for d in report.documents] + [len("graph/statistics"), 8])
     lines = [
         f"store: {where}",
         f"  {'document':{width}} {'triples':>9} {'projects':>9} {'targets':>8} {'diagnostics':>12}",
     ]
-    for doc in report.documents:
-        if doc.ok:
+    listed = report.documents if len(report.documents) <= TABLE_ROWS else report.failed
+    for doc in listed:
+        if doc.unchanged:
+            lines.append(f"  {doc.path.name:{width}} {'unchanged':>9}")
+        elif doc.ok:
             lines.append(
                 f"  {doc.path.name:{width}} {doc.quads:9,d} {doc.projects:9,d} {doc.targets:8,d} "
                 f"{doc.diagnostics:12,d}"
@@ -48,30 +57,76 @@ def build_summary(report: BuildReport, base: str, where: str) -> list[str]:
     for name, quads in (
         (report.ontology_graph, report.ontology_quads),
         (report.build_graph, report.build_quads),
+        (report.statistics_graph, report.statistics_quads),
     ):
         lines.append(f"  {_short(name, base):{width}} {quads:9,d}")
     built = report.built
-    triples = sum(d.quads for d in built) + report.ontology_quads + report.build_quads
+    triples = sum(d.quads for d in built)
+    triples += report.ontology_quads + report.build_quads + report.statistics_quads
+    unchanged = f", {len(report.unchanged)} unchanged" if report.unchanged else ""
     lines.append(
-        f"built {len(built)} of {len(report.documents)} documents: {len(built) + 2} graphs, "
-        f"{triples:,} triples, {sum(d.targets for d in built):,} targets, "
+        f"built {len(built)} of {len(report.documents)} documents{unchanged}: "
+        f"{len(built) + 3} graphs, {triples:,} triples, "
+        f"{sum(d.targets for d in built):,} targets, "
         f"{sum(d.diagnostics for d in built):,} diagnostics"
     )
+    seconds = ((report.ended or report.started) - report.started).total_seconds()
+    if built and seconds > 0:
+        lines.append(
+            f"in {seconds:,.1f} s: {len(built) / seconds:,.1f} documents/s, "
+            f"{sum(d.quads for d in built) / seconds:,.0f} quads/s"
+        )
     return lines
+
+
+class _Rate:
+    """Documents and quads per second since the first document, for the progress bar."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.documents = 0
+        self.quads = 0
+
+    def add(self, result: DocumentResult) -> str:
+        if result.ok and not result.unchanged:
+            self.documents += 1
+            self.quads += result.quads
+        seconds = max(time.monotonic() - self.started, 1e-6)
+        return (
+            f"{self.documents / seconds:,.1f} docs/s, {self.quads / seconds:,.0f} quads/s "
+            f"({result.path.name})"
+        )
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1, max=256),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the machine's cores",
+    help="Worker processes that extract and map documents.",
+)
+@click.option("--force", is_flag=True, help="Build unchanged documents again too.")
 @store_options
 def build(
-    files: tuple[Path, ...], store_dir: Path | None, endpoint: str | None, base: str | None
+    files: tuple[Path, ...],
+    jobs: int,
+    force: bool,
+    store_dir: Path | None,
+    endpoint: str | None,
+    base: str | None,
 ) -> None:
     """Build the knowledge graph from document text files (or folders of .txt files).
 
     Each document becomes one named graph, {base}graph/{file name}; building a document
-    again replaces exactly its graph. The ontology is loaded into {base}graph/ontology and
-    the run is described in {base}graph/build. A document that cannot be read or mapped is
-    reported on one line and skipped (exit status 1); the others are still built.
+    again replaces exactly its graph, and a document whose file and perfkg version are
+    unchanged since the last build is skipped (a build stopped part-way resumes). The
+    ontology is loaded into {base}graph/ontology, the run is described in {base}graph/build
+    and the counts pages show are computed into {base}graph/statistics. A document that cannot
+    be read or mapped is reported on one line and skipped (exit status 1); the others are
+    still built.
     """
     from graphbuild.graph.build import build as run_build
 
@@ -88,13 +143,14 @@ def build(
             item_show_func=lambda name: name,
         ) as bar,
     ):
+        rate = _Rate()
 
         def progress(result: DocumentResult) -> None:
             if result.error is not None:
                 click.echo(f"\nperfkg: error: {result.error}", err=True)
-            bar.update(1, result.path.name)
+            bar.update(1, rate.add(result))
 
-        report = run_build(paths, store, resolved, progress=progress)
+        report = run_build(paths, store, resolved, jobs=jobs, force=force, progress=progress)
         others = sorted({n for n in store.graph_names() if not n.startswith(resolved)})
     click.echo("\n".join(build_summary(report, resolved, where(store_dir, endpoint))))
     if others:

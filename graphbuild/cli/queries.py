@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from graphbuild.analysis.audit import GradeThresholds, rules
-from graphbuild.analysis.named_queries import QueryError, named_query
 from graphbuild.analysis.querying import OutputFormat, catalogue, parse_params, run_query, write
 from graphbuild.cli.options import OUTPUT_FILE, Failure, atomic_output, open_location, store_options
+from graphbuild.named_queries import QueryError, named_query
 
 
 class _UsageFailure(Failure):

@@ -1,11 +1,21 @@
-"""Building the graph: documents → records → one named graph each, in a store.
+"""Building the graph: documents → records → N-Quads → one named graph each, in a store.
 
-:func:`build` is what ``perfkg build`` runs. Each document is extracted, mapped to RDF and
-written with :meth:`Store.replace_graph`, so re-building a document replaces exactly its
-graph. A document that cannot be read, extracted or mapped is reported and skipped; nothing
-of it reaches the store, and the other documents go on. The ontology files are loaded into
-``{base}graph/ontology`` and the run is described (PROV-O) in ``{base}graph/build``, which
-keeps the description of earlier runs.
+:func:`build` is what ``perfkg build`` runs. It streams: each document is read, extracted and
+mapped to N-Quads (in ``jobs`` worker processes, a few documents ahead of the writer, so memory
+stays bounded whatever the corpus), checked by Oxigraph's parser, then written:
+
+- a graph the store does not hold yet goes into a batch that Oxigraph's bulk loader writes in
+  one go (``load_nquads``), the fast path of a first build;
+- a graph the store holds is replaced in one transaction (``replace_nquads``): re-building a
+  document replaces exactly its graph, atomically.
+
+A document whose file and perfkg version are those recorded in the build manifest
+(:mod:`graphbuild.graph.manifest`) is skipped as unchanged. The manifest entry of a document is
+written only once its graph is wholly in the store, so a build killed part-way resumes where it
+stopped. A document that cannot be read, extracted or mapped is reported and skipped; nothing of
+it reaches the store. The ontology files go to ``{base}graph/ontology``, the run is described
+(PROV-O) in ``{base}graph/build``, and the counts pages show are computed into
+``{base}graph/statistics`` (:mod:`graphbuild.graph.statistics`).
 
 >>> from graphbuild.stores.memory import MemoryStore
 >>> report = build([], MemoryStore(), base="http://example.org/")
@@ -15,24 +25,38 @@ keeps the description of earlier runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from graphbuild.extract import extract_file
 from graphbuild.extract.read import ReadError
-from graphbuild.graph import iris
+from graphbuild.graph import iris, manifest
+from graphbuild.graph.mapping import document_nquads
+from graphbuild.graph.provenance import software_version
 from graphbuild.records import Extraction
 from graphbuild.stores.base import GraphDataError, Store
 from graphbuild.vocab import ONTOLOGY_DIR, SHAPES_FILE
 
-Mapper = Callable[[Extraction, str | None], Graph]
-"""Records → the document's named graph (``graphbuild.graph.mapping.document_graph``)."""
+Mapper = Callable[[Extraction, str | None], tuple[str, bytes, int]]
+"""Records → (graph IRI, N-Quads, quads) (``graphbuild.graph.mapping.document_nquads``)."""
 Extractor = Callable[[Path], Extraction]
 """A file → its records (``graphbuild.extract.extract_file``)."""
+
+BATCH_BYTES = 64 * 1024 * 1024
+"""N-Quads gathered for one bulk load (bounded memory; one manifest write per batch)."""
+AHEAD = 4
+"""Documents prepared ahead of the writer, per worker process."""
 
 
 @dataclass
@@ -46,6 +70,9 @@ class DocumentResult:
     projects: int = 0
     targets: int = 0
     diagnostics: int = 0
+    sha256: str | None = None
+    unchanged: bool = False
+    seconds: float = 0.0
     error: str | None = None
 
     @property
@@ -55,7 +82,7 @@ class DocumentResult:
 
 @dataclass
 class BuildReport:
-    """A build run: per document results and the two shared graphs."""
+    """A build run: per document results and the shared graphs."""
 
     started: datetime
     ended: datetime | None = None
@@ -64,10 +91,18 @@ class BuildReport:
     ontology_quads: int = 0
     build_graph: str | None = None
     build_quads: int = 0
+    statistics_graph: str | None = None
+    statistics_quads: int = 0
 
     @property
     def built(self) -> list[DocumentResult]:
-        return [d for d in self.documents if d.ok]
+        """The documents written by this run."""
+        return [d for d in self.documents if d.ok and not d.unchanged]
+
+    @property
+    def unchanged(self) -> list[DocumentResult]:
+        """The documents skipped because the store holds them as they are."""
+        return [d for d in self.documents if d.unchanged]
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -102,94 +137,229 @@ def ontology_graph(base: str | None = None) -> Graph:
     return graph
 
 
-def _default_mapper() -> Mapper:
-    from graphbuild.graph.mapping import document_graph
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in lower-case hex ("" for a file that cannot be read:
+    reading it again reports why)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
-    return document_graph
+
+@dataclass
+class Prepared:
+    """A document made ready in a worker: its result and its N-Quads (empty on failure)."""
+
+    result: DocumentResult
+    data: bytes = b""
 
 
-def ingest(
+def prepare(
     path: Path,
-    store: Store,
-    base: str | None = None,
-    mapper: Mapper | None = None,
+    base: str | None,
+    mapper: Mapper = document_nquads,
     extractor: Extractor = extract_file,
-) -> DocumentResult:
-    """Extract, map and write one document.
-
-    Problems of the document (unreadable, a parser or mapper exception, a graph the store
-    refuses as invalid RDF) become ``DocumentResult.error`` and write nothing; a
-    :class:`StoreError` of the store itself (unreachable, locked, disk full) propagates.
-    """
+) -> Prepared:
+    """Read, extract, map and check one document (never raises for the document's content)."""
+    started = time.perf_counter()
     result = DocumentResult(path)
     try:
         extraction = extractor(path)
     except ReadError as error:
         result.error = str(error)
-        return result
+        return Prepared(result)
     except Exception as error:  # a parser bug must not stop the other documents
         result.error = f"{path}: could not be extracted ({type(error).__name__}: {error})"
-        return result
+        return Prepared(result)
     result.document = extraction.document.document
     result.projects = len(extraction.projects)
     result.targets = len(extraction.targets)
     result.diagnostics = len(extraction.diagnostics)
     try:
-        graph = (mapper or _default_mapper())(extraction, base)
+        result.graph, data, result.quads = mapper(extraction, base)
+        for _ in ox.parse(data, ox.RdfFormat.N_QUADS):  # Oxigraph's parser: valid RDF only
+            pass
+    except SyntaxError as error:
+        result.error = (
+            f"{path}: the mapping gave data that is not valid RDF, nothing was written: {error}"
+        )
+        return Prepared(result)
     except Exception as error:  # a mapping bug must not stop the other documents
         result.error = f"{path}: could not be mapped to RDF ({type(error).__name__}: {error})"
-        return result
-    result.graph = str(graph.identifier)
-    try:
-        result.quads = store.replace_graph(graph)
-    except GraphDataError as error:  # the store refused this graph's data; nothing written
-        result.error = f"{path}: {error}"
-    return result
+        return Prepared(result)
+    result.seconds = time.perf_counter() - started
+    return Prepared(result, data)
+
+
+def _prepare_in_worker(job: tuple[Path, str, str]) -> Prepared:
+    path, base, sha = job
+    prepared = prepare(path, base)
+    prepared.result.sha256 = sha
+    return prepared
+
+
+def _prepared(
+    jobs: list[tuple[Path, str]],
+    base: str,
+    workers: int,
+    mapper: Mapper,
+    extractor: Extractor,
+) -> Iterator[Prepared]:
+    """The documents prepared, in input order, at most ``AHEAD × workers`` ahead of the reader."""
+    if workers <= 1:
+        for path, sha in jobs:
+            prepared = prepare(path, base, mapper, extractor)
+            prepared.result.sha256 = sha
+            yield prepared
+        return
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[Prepared]] = deque()
+        queue = iter(jobs)
+        for path, sha in queue:
+            pending.append(pool.submit(_prepare_in_worker, (path, base, sha)))
+            if len(pending) >= AHEAD * workers:
+                break
+        while pending:
+            yield pending.popleft().result()
+            for path, sha in queue:
+                pending.append(pool.submit(_prepare_in_worker, (path, base, sha)))
+                break
+
+
+class _Writer:
+    """Writes prepared documents: new graphs in bulk batches, existing ones one by one; keeps
+    the manifest in step (an entry only for a graph wholly written)."""
+
+    def __init__(self, store: Store, base: str, entries: dict[str, manifest.Entry]) -> None:
+        self.store = store
+        self.base = base
+        self.entries = entries
+        self.existing = set(store.graph_names())
+        self.version = software_version()
+        self.batch: list[Prepared] = []
+        self.batch_bytes = 0
+
+    def write(self, prepared: Prepared) -> None:
+        result = prepared.result
+        assert result.graph is not None and result.sha256 is not None
+        if result.graph in self.existing:
+            try:
+                result.quads = self.store.replace_nquads(result.graph, prepared.data)
+            except GraphDataError as error:  # the store refused the data; nothing written
+                result.error = f"{result.path}: {error}"
+                return
+            self._record([prepared])
+            return
+        self.batch.append(prepared)
+        self.batch_bytes += len(prepared.data)
+        if self.batch_bytes >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Bulk-load the batch, then record it in the manifest."""
+        if not self.batch:
+            return
+        batch, self.batch, self.batch_bytes = self.batch, [], 0
+        self.store.load_nquads(b"".join(p.data for p in batch))
+        self.existing.update(p.result.graph for p in batch if p.result.graph)
+        self._record(batch)
+
+    def _record(self, done: list[Prepared]) -> None:
+        for prepared in done:
+            result = prepared.result
+            assert result.graph is not None and result.sha256 is not None
+            self.entries[result.graph] = manifest.Entry(result.sha256, self.version, result.quads)
+        manifest.write(self.store, self.entries, self.base)
 
 
 def build(
     paths: Sequence[Path],
     store: Store,
     base: str | None = None,
+    *,
+    jobs: int = 1,
     mapper: Mapper | None = None,
-    progress: Callable[[DocumentResult], None] | None = None,
     extractor: Extractor = extract_file,
+    progress: Callable[[DocumentResult], None] | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Build every document in ``paths`` into ``store``; see the module docstring.
 
-    ``progress`` is called after each document. A :class:`StoreError` stops the build (the
-    documents written so far stay written).
+    ``jobs`` worker processes extract and map (1: in this process; a custom ``mapper`` or
+    ``extractor`` always runs here). ``force`` builds unchanged documents too. ``progress`` is
+    called after each document. A :class:`StoreError` stops the build (the documents written
+    so far stay written and recorded).
     """
     base = iris.resolve_base(base)
     report = BuildReport(started=datetime.now(UTC))
     ontology = ontology_graph(base)
     report.ontology_graph = str(ontology.identifier)
     report.ontology_quads = store.replace_graph(ontology)
+    entries = manifest.read(store, base)
+    version = software_version()
+    todo: list[tuple[Path, str]] = []
     seen: dict[str, Path] = {}
     for path in expand(paths):
-        previous = seen.get(path.name)
-        if previous is not None:
-            result = DocumentResult(
-                path,
-                error=f"{path}: has the same document name as {previous} and would replace its "
-                "graph; rename one of them",
-            )
-        else:
-            seen[path.name] = path
-            result = ingest(path, store, base, mapper, extractor)
+        result = _screen(path, seen)
+        if result is None:
+            sha = sha256_of(path)
+            if force or not _is_unchanged(path, sha, entries, version, base):
+                todo.append((path, sha))
+                continue
+            result = DocumentResult(path, document=path.name, sha256=sha, unchanged=True)
+            result.graph = iris.graph_iri(path.name, base)
         report.documents.append(result)
         if progress is not None:
             progress(result)
+    writer = _Writer(store, base, entries)
+    custom = mapper is not None or extractor is not extract_file
+    workers = 1 if custom else max(1, jobs)
+    for prepared in _prepared(todo, base, workers, mapper or document_nquads, extractor):
+        if prepared.result.ok:
+            writer.write(prepared)
+        report.documents.append(prepared.result)
+        if progress is not None:
+            progress(prepared.result)
+    writer.flush()
     report.ended = datetime.now(UTC)
     report.build_graph, report.build_quads = _describe(store, report, base)
+    from graphbuild.graph.statistics import refresh
+
+    report.statistics_graph, report.statistics_quads = refresh(store, base)
+    store.publish()
     return report
+
+
+def _screen(path: Path, seen: dict[str, Path]) -> DocumentResult | None:
+    """A failed result for a second file of the same document name, else None."""
+    previous = seen.get(path.name)
+    if previous is not None:
+        return DocumentResult(
+            path,
+            error=f"{path}: has the same document name as {previous} and would replace its "
+            "graph; rename one of them",
+        )
+    seen[path.name] = path
+    return None
+
+
+def _is_unchanged(
+    path: Path, sha: str, entries: dict[str, manifest.Entry], version: str, base: str
+) -> bool:
+    entry = entries.get(iris.graph_iri(path.name, base))
+    return entry is not None and entry.sha256 == sha and entry.version == version
 
 
 def _describe(store: Store, report: BuildReport, base: str) -> tuple[str, int]:
     """Add this run's description to the build graph (earlier runs stay described)."""
-    from graphbuild.graph.mapping import build_graph
+    from graphbuild.graph.provenance import BuildInput, build_graph
 
-    built = [d.path for d in report.built]
+    built = [BuildInput(d.path.name, d.sha256 or "") for d in report.built]
     graph = build_graph(built, report.started, report.ended or report.started, base)
     name = str(graph.identifier)
     for triple in store.graph(name):
@@ -198,19 +368,16 @@ def _describe(store: Store, report: BuildReport, base: str) -> tuple[str, int]:
 
 
 def data_graph_names(store: Store, base: str | None = None) -> list[str]:
-    """The document graphs: every graph under ``{base}graph/`` but build, ontology, inferred."""
+    """The document graphs: every graph under ``{base}graph/`` but the reserved ones."""
     prefix = iris.graph_iri("x", base)[:-1]
-    reserved = {
-        iris.build_graph_iri(base),
-        iris.ontology_graph_iri(base),
-        iris.inferred_graph_iri(base),
-    }
+    reserved = {f"{prefix}{name}" for name in iris.RESERVED_GRAPHS}
     return [n for n in store.graph_names() if n.startswith(prefix) and n not in reserved]
 
 
 def resolve_graph(name: str, base: str | None = None) -> str:
-    """A ``--graph`` value as a graph IRI: an IRI as given, ``build``/``ontology``/``inferred``
-    as the shared graphs, anything else as a document name.
+    """A ``--graph`` value as a graph IRI: an IRI as given, a reserved name (``build``,
+    ``ontology``, ``inferred``, ``manifest``, ``statistics``) as that shared graph, anything
+    else as a document name.
 
     >>> resolve_graph("000.txt", "http://example.org/")
     'http://example.org/graph/000.txt'

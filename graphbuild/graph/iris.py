@@ -32,7 +32,7 @@ _HASH_HEX = 12
 
 _SAFE = re.compile(r"[A-Za-z0-9._-]+")
 # Graph names under {base}graph/ that are not documents; a document key never equals one.
-RESERVED_GRAPHS = frozenset({"build", "ontology", "inferred"})
+RESERVED_GRAPHS = frozenset({"build", "ontology", "inferred", "manifest", "statistics"})
 
 
 def resolve_base(base: str | None = None) -> str:
@@ -135,6 +135,21 @@ def build_graph_iri(base: str | None = None) -> str:
 def ontology_graph_iri(base: str | None = None) -> str:
     """``{base}graph/ontology``: the named graph holding the vocabulary files."""
     return f"{resolve_base(base)}graph/ontology"
+
+
+def manifest_graph_iri(base: str | None = None) -> str:
+    """``{base}graph/manifest``: which source (SHA-256) and perfkg version built each graph."""
+    return f"{resolve_base(base)}graph/manifest"
+
+
+def statistics_graph_iri(base: str | None = None) -> str:
+    """``{base}graph/statistics``: the counts pages show, computed at the end of each build."""
+    return f"{resolve_base(base)}graph/statistics"
+
+
+def statistics_iri(base: str | None = None) -> str:
+    """``{base}id/statistics``: the dataset's statistics node."""
+    return f"{resolve_base(base)}id/statistics"
 
 
 def inferred_graph_iri(base: str | None = None) -> str:

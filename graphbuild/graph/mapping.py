@@ -1,17 +1,21 @@
-"""Records to RDF: one named graph per document.
+"""Records to RDF: one named graph per document, written as N-Quads without building a graph.
 
-``document_graph`` maps one :class:`~graphbuild.records.Extraction` onto the perfkg ontology
-(``ontology/perfkg.ttl``); the graph's identifier is the document's named-graph IRI, so a store
-replaces exactly that document's triples when it is re-ingested. Its inverse,
-``records_from_graph``, is in :mod:`graphbuild.graph.reading`. ``build_graph``,
-which describes a build run, lives in :mod:`graphbuild.graph.provenance` and is re-exported here.
-The mapping is documented in ``docs/iris.md``.
-
-The mapping collects plain tuples and adds them in one ``addN`` call; literals and IRIs that
-repeat (labels, codes, numbers) come from small caches.
+:func:`document_nquads` maps one :class:`~graphbuild.records.Extraction` onto the perfkg
+ontology (``ontology/perfkg.ttl``) and writes the quads straight into N-Quads text: IRIs are
+minted by :mod:`graphbuild.graph.iris` (already valid), literals are escaped here, and the
+terms that repeat (codes, levels, labels, numbers) come from small caches. That is the hot path
+of ``perfkg build``: no rdflib object is made. :func:`document_graph` gives the same triples as
+an rdflib Graph (parsed from that text) for tests, validation and interchange. The graph's name
+is the document's named-graph IRI, so a store replaces exactly that document's triples when it
+is re-ingested. The inverse, ``records_from_graph``, is in :mod:`graphbuild.graph.reading`;
+``build_graph``, which describes a build run, lives in :mod:`graphbuild.graph.provenance` and
+is re-exported here. The mapping is documented in ``docs/iris.md``.
 
 >>> from graphbuild.records import Document, Extraction
 >>> doc = Document("d.txt", "unknown", None, 2024, "某部门", None)
+>>> name, data, quads = document_nquads(Extraction(doc), base="http://example.org/")
+>>> name, quads, len(data.splitlines())
+('http://example.org/graph/d.txt', 10, 10)
 >>> graph = document_graph(Extraction(doc), base="http://example.org/")
 >>> str(graph.identifier), len(graph)
 ('http://example.org/graph/d.txt', 10)
@@ -22,9 +26,8 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 
 from graphbuild.graph import iris
@@ -45,7 +48,6 @@ from graphbuild.graph.terms import (
     SCHEMA_UNIT_TEXT,
     SCHEMA_VALUE,
     TABLES,
-    ZH,
     A,
     level2_concept,
     level_concepts,
@@ -54,82 +56,143 @@ from graphbuild.graph.terms import (
 from graphbuild.records import Diagnostic, Document, Extraction, FundingSource, Project, Target
 from graphbuild.vocab import ORG, PKC, PREFIXES
 
-__all__ = ["BuildInput", "build_graph", "document_graph", "document_triples"]
-
-Triple = tuple[URIRef, URIRef, Any]
+__all__ = ["BuildInput", "build_graph", "document_graph", "document_nquads"]
 
 
-# ---- literals and IRIs ----------------------------------------------------------------------
-def _code(code: str) -> URIRef:
+def _iri(term: str) -> str:
+    """An IRI as an N-Triples term (the IRIs here are minted valid)."""
+    return f"<{term}>"
+
+
+class _P:
+    """The properties and classes the mapping writes, as N-Triples terms."""
+
+    def __getattr__(self, name: str) -> str:
+        value = _iri(str(getattr(PKT, name)))
+        setattr(self, name, value)
+        return value
+
+
+P = _P()
+T_A = _iri(str(A))
+T_DERIVED = _iri(str(DERIVED))
+T_LINE = _iri(str(LINE))
+T_IDENTIFIER = _iri(str(DCTERMS.identifier))
+T_PUBLISHER = _iri(str(DCTERMS.publisher))
+T_LABEL = _iri(str(RDFS.label))
+T_PREF_LABEL = _iri(str(SKOS.prefLabel))
+T_IN_SCHEME = _iri(str(SKOS.inScheme))
+T_CONCEPT = _iri(str(SKOS.Concept))
+T_ORGANIZATION = _iri(str(ORG.Organization))
+T_ORG_IDENTIFIER = _iri(str(ORG.identifier))
+T_VALUE = _iri(str(SCHEMA_VALUE))
+T_MIN = _iri(str(SCHEMA_MIN))
+T_MAX = _iri(str(SCHEMA_MAX))
+T_UNIT_TEXT = _iri(str(SCHEMA_UNIT_TEXT))
+T_UNIT_CODE = _iri(str(SCHEMA_UNIT_CODE))
+_XSD_INTEGER = f"^^<{XSD.integer}>"
+_XSD_DECIMAL = f"^^<{XSD.decimal}>"
+_PROJECT_TEXT = tuple((attribute, _iri(str(prop))) for attribute, prop in PROJECT_TEXT)
+_PROJECT_MONEY = tuple((attribute, _iri(str(prop))) for attribute, prop in PROJECT_MONEY)
+_PROJECT_EVALUATION = tuple((attribute, _iri(str(prop))) for attribute, prop in PROJECT_EVALUATION)
+_OPS = {op: _iri(str(iri)) for op, iri in OPS.items()}
+_TABLES = {kind: _iri(str(iri)) for kind, iri in TABLES.items()}
+_KIND_CLASSES = {kind: _iri(str(iri)) for kind, iri in KIND_CLASSES.items()}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+# ---- literals -------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    return {code: _iri(str(iri)) for code, iri in CODES.items()}
+
+
+def _code(code: str) -> str:
     """The pkc: concept of a record code (value kind, period, severity, family)."""
-    return CODES.get(code) or PKC[code]
+    return _codes().get(code) or _iri(str(PKC[code]))
 
 
 @lru_cache(maxsize=131072)
-def _zh(text: str) -> Literal:
-    return Literal(text, lang=ZH)
+def _zh(text: str) -> str:
+    return f'"{text.translate(_ESCAPES)}"@zh'
 
 
 @lru_cache(maxsize=131072)
-def _str(text: str) -> Literal:
-    return Literal(text)
+def _str(text: str) -> str:
+    return f'"{text.translate(_ESCAPES)}"'
 
 
 @lru_cache(maxsize=8192)
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+def _int(value: int) -> str:
+    return f'"{int(value)}"{_XSD_INTEGER}'
 
 
 @lru_cache(maxsize=131072)
-def _decimal(value: float) -> Literal:
+def _decimal(value: float) -> str:
     """``value`` as an xsd:decimal whose lexical form reads back as the same float."""
     if not math.isfinite(value):
         raise ValueError(f"{value} is not a decimal number")
     text = repr(float(value) + 0.0)  # no negative zero in xsd:decimal
-    if "e" in text or "n" in text:  # exponent, inf, nan
+    if "e" in text:
         from decimal import Decimal
 
         text = format(Decimal(text), "f")
         if "." not in text:
             text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    return f'"{text}"{_XSD_DECIMAL}'
 
 
-def _date(text: str) -> Literal:
+def _date(text: str) -> str:
     """An ISO date, year-month or year as xsd:date, xsd:gYearMonth or xsd:gYear."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return Literal(text, datatype=XSD.date)
+        return f'"{text}"^^<{XSD.date}>'
     if re.fullmatch(r"\d{4}-\d{2}", text):
-        return Literal(text, datatype=XSD.gYearMonth)
+        return f'"{text}"^^<{XSD.gYearMonth}>'
     if re.fullmatch(r"\d{4}", text):
-        return Literal(text, datatype=XSD.gYear)
-    return Literal(text)
+        return f'"{text}"^^<{XSD.gYear}>'
+    return _str(text)
 
 
-# ---- records -> graph -----------------------------------------------------------------------
-def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
-    """The named graph of one document: its department, projects, targets and diagnostics.
+@lru_cache(maxsize=1)
+def _levels() -> dict[str, str]:
+    return {label: _iri(str(iri)) for label, iri in level_concepts()[0].items()}
 
-    ``base`` defaults to ``$PERFKG_BASE`` or ``iris.DEFAULT_BASE``. The graph's identifier is
-    ``iris.graph_iri(document, base)``.
+
+@lru_cache(maxsize=4096)
+def _level2(level1: str | None, level2: str) -> str | None:
+    concept = level2_concept(level1, level2)
+    return _iri(str(concept)) if concept is not None else None
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict[str, str]:
+    return {text: _iri(str(iri)) for text, iri in unit_concepts().items()}
+
+
+# ---- records -> N-Quads ---------------------------------------------------------------------
+def document_nquads(extraction: Extraction, base: str | None = None) -> tuple[str, bytes, int]:
+    """The named-graph IRI, the N-Quads (UTF-8) and the number of quads of one document.
+
+    ``base`` defaults to ``$PERFKG_BASE`` or ``iris.DEFAULT_BASE``.
     """
-    name, triples = document_triples(extraction, base)
-    graph = Graph(identifier=name, bind_namespaces="none")
+    name, lines = _document_lines(extraction, base)
+    graph = f" <{name}> .\n"
+    return name, (graph.join(lines) + graph).encode("utf-8") if lines else b"", len(lines)
+
+
+def document_graph(extraction: Extraction, base: str | None = None) -> Graph:
+    """The same triples as an rdflib Graph named by the document's graph IRI (for tests,
+    validation and interchange; the build does not make it)."""
+    name, lines = _document_lines(extraction, base)
+    graph = Graph(identifier=URIRef(name), bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    # The nodes are built by the mapper and valid by construction: skip Graph.addN's checks.
-    graph.store.addN((s, p, o, graph) for s, p, o in triples)
+    graph.parse(data=" .\n".join(lines) + " .\n" if lines else "", format="nt")
     return graph
 
 
-def document_triples(
-    extraction: Extraction, base: str | None = None
-) -> tuple[URIRef, list[Triple]]:
-    """The named-graph IRI and the triples of ``document_graph``, without building a Graph.
-
-    For stores that load triples straight into another engine: building the rdflib Graph
-    costs more than the mapping itself.
-    """
+def _document_lines(extraction: Extraction, base: str | None) -> tuple[str, list[str]]:
+    """The graph IRI and the triples (``s p o`` without the final dot) of one document."""
     base = iris.resolve_base(base)
     name = extraction.document.document
     mapper = _Mapper(name, base)
@@ -144,210 +207,215 @@ def document_triples(
         mapper.target(target, counts[slot], names)
     for n, diagnostic in enumerate(extraction.diagnostics, 1):
         mapper.diagnostic(diagnostic, n)
-    return URIRef(iris.graph_iri(name, base)), mapper.triples
+    return iris.graph_iri(name, base), mapper.lines
 
 
 class _Mapper:
-    """Collects the triples of one document (private: ``document_graph`` is the interface)."""
+    """Collects the triples of one document as N-Triples text (``s p o``)."""
 
     def __init__(self, name: str, base: str) -> None:
         self.name = name
         self.base = base
-        self.doc = URIRef(iris.document_iri(name, base))
-        self.triples: list[Triple] = []
-        self.seen: set[URIRef] = set()
-        self.project_prefix = iris.project_iri(name, 0, base)[:-1]
-        self.target_prefix = iris.target_iri(name, 0, "", base=base)[: -len("0/")]
+        self.doc = _iri(iris.document_iri(name, base))
+        self.lines: list[str] = []
+        self.seen: set[str] = set()
+        self.project_prefix = "<" + iris.project_iri(name, 0, base)[:-1]
+        self.target_prefix = "<" + iris.target_iri(name, 0, "", base=base)[: -len("0/")]
+        self.scheme = _iri(iris.indicator_scheme_iri(base))
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o}")
 
     def document(self, doc: Document) -> None:
-        add = self.triples.append
+        add = self.add
         s = self.doc
-        add((s, A, PKT.Document))
-        if doc.kind in KIND_CLASSES:
-            add((s, A, KIND_CLASSES[doc.kind]))
-        add((s, DCTERMS.identifier, _str(doc.document)))
-        add((s, PKT.family, _code(doc.family)))
+        add(s, T_A, P.Document)
+        if doc.kind in _KIND_CLASSES:
+            add(s, T_A, _KIND_CLASSES[doc.kind])
+        add(s, T_IDENTIFIER, _str(doc.document))
+        add(s, P.family, _code(doc.family))
         if doc.year is not None:
-            add((s, PKT.fiscalYear, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
-        add((s, PKT.encoding, _str(doc.encoding)))
-        add((s, PKT.lineCount, _int(doc.lines)))
+            add(s, P.fiscalYear, f'"{doc.year:04d}"^^<{XSD.gYear}>')
+        add(s, P.encoding, _str(doc.encoding))
+        add(s, P.lineCount, _int(doc.lines))
         for amount, prop in (
-            (doc.budget_total_yuan, PKT.budgetTotal),
-            (doc.basic_expenditure_yuan, PKT.basicExpenditure),
-            (doc.project_expenditure_yuan, PKT.projectExpenditure),
+            (doc.budget_total_yuan, P.budgetTotal),
+            (doc.basic_expenditure_yuan, P.basicExpenditure),
+            (doc.project_expenditure_yuan, P.projectExpenditure),
         ):
             if amount is not None:
-                add((s, prop, _decimal(amount)))
+                add(s, prop, _decimal(amount))
         department = self.department(doc.department, doc.department_code)
         if department is not None:
-            add((s, DCTERMS.publisher, department))
+            add(s, T_PUBLISHER, department)
 
-    def department(self, name: str | None, code: str | None) -> URIRef | None:
+    def department(self, name: str | None, code: str | None) -> str | None:
         found = iris.department_iri(name, code, self.base)
         if found is None:
             return None
-        iri = URIRef(found)
+        iri = _iri(found)
         if iri not in self.seen:
             self.seen.add(iri)
-            add = self.triples.append
-            add((iri, A, PKT.Department))
-            add((iri, A, ORG.Organization))
+            add = self.add
+            add(iri, T_A, P.Department)
+            add(iri, T_A, T_ORGANIZATION)
             if name:
-                add((iri, SKOS.prefLabel, _zh(name)))
+                add(iri, T_PREF_LABEL, _zh(name))
             if code:
-                add((iri, ORG.identifier, _str(code)))
+                add(iri, T_ORG_IDENTIFIER, _str(code))
         return iri
 
     def project(self, project: Project) -> None:
-        add = self.triples.append
-        s = URIRef(f"{self.project_prefix}{project.line}")
-        add((s, A, PKT.Project))
-        add((s, DERIVED, self.doc))
-        add((s, LINE, _int(project.line)))
-        add((s, RDFS.label, _zh(project.project)))
+        add = self.add
+        bare = f"{self.project_prefix}{project.line}"
+        s = bare + ">"
+        add(s, T_A, P.Project)
+        add(s, T_DERIVED, self.doc)
+        add(s, T_LINE, _int(project.line))
+        add(s, T_LABEL, _zh(project.project))
         if project.project_code is not None:
-            add((s, DCTERMS.identifier, _str(project.project_code)))
+            add(s, T_IDENTIFIER, _str(project.project_code))
         department = self.department(project.department, project.department_code)
         if department is not None:
-            add((s, PKT.department, department))
-        for attribute, prop in PROJECT_TEXT:
+            add(s, P.department, department)
+        for attribute, prop in _PROJECT_TEXT:
             text = getattr(project, attribute)
             if text is not None:
-                add((s, prop, _zh(text)))
-        for attribute, prop in PROJECT_MONEY:
+                add(s, prop, _zh(text))
+        for attribute, prop in _PROJECT_MONEY:
             amount = getattr(project, attribute)
             if amount is not None:
-                add((s, prop, _decimal(amount)))
+                add(s, prop, _decimal(amount))
         for n, funding in enumerate(project.funding, 1):
-            self.funding(s, funding, n)
-        facts = [(prop, getattr(project, attr)) for attr, prop in PROJECT_EVALUATION]
+            self.funding(bare, funding, n)
+        facts = [(prop, getattr(project, attr)) for attr, prop in _PROJECT_EVALUATION]
         if project.grade is not None or any(value is not None for _, value in facts):
-            e = URIRef(f"{s}#evaluation")
-            add((s, PKT.evaluation, e))
-            add((e, A, PKT.Evaluation))
+            e = f"{bare}#evaluation>"
+            add(s, P.evaluation, e)
+            add(e, T_A, P.Evaluation)
             for prop, value in facts:
                 if value is not None:
-                    add((e, prop, _decimal(value)))
+                    add(e, prop, _decimal(value))
             if project.grade is not None:
-                add((e, PKT.grade, _zh(project.grade)))
+                add(e, P.grade, _zh(project.grade))
 
-    def funding(self, project: URIRef, funding: FundingSource, n: int) -> None:
-        add = self.triples.append
-        f = URIRef(f"{project}#funding-{n}")
-        add((project, PKT.funding, f))
-        add((f, A, PKT.FundingSource))
-        add((f, PKT.position, _int(n)))
-        add((f, PKT.sourceName, _zh(funding.source)))
+    def funding(self, project: str, funding: FundingSource, n: int) -> None:
+        add = self.add
+        f = f"{project}#funding-{n}>"
+        add(project + ">", P.funding, f)
+        add(f, T_A, P.FundingSource)
+        add(f, P.position, _int(n))
+        add(f, P.sourceName, _zh(funding.source))
         if funding.implementation_yuan is not None:
-            add((f, PKT.implementationAmount, _decimal(funding.implementation_yuan)))
+            add(f, P.implementationAmount, _decimal(funding.implementation_yuan))
         if funding.annual_yuan is not None:
-            add((f, PKT.annualAmount, _decimal(funding.annual_yuan)))
+            add(f, P.annualAmount, _decimal(funding.annual_yuan))
 
     def target(self, target: Target, n: int, names: dict[int, str]) -> None:
-        add = self.triples.append
+        add = self.add
         suffix = f"/{n}" if n > 1 else ""
-        s = URIRef(f"{self.target_prefix}{target.line}/{target.period}{suffix}")
-        add((s, A, PKT.PerformanceTarget))
-        add((s, DERIVED, self.doc))
-        add((s, LINE, _int(target.line)))
-        add((s, PKT.table, TABLES[target.table]))
-        add((s, PKT.period, _code(target.period)))
+        bare = f"{self.target_prefix}{target.line}/{target.period}{suffix}"
+        s = bare + ">"
+        add(s, T_A, P.PerformanceTarget)
+        add(s, T_DERIVED, self.doc)
+        add(s, T_LINE, _int(target.line))
+        add(s, P.table, _TABLES[target.table])
+        add(s, P.period, _code(target.period))
         if target.project_line is not None:
-            add((s, PKT.project, URIRef(f"{self.project_prefix}{target.project_line}")))
+            add(s, P.project, f"{self.project_prefix}{target.project_line}>")
         if target.project is not None and names.get(target.project_line) != target.project:
-            add((s, PKT.projectName, _zh(target.project)))
-        level1, _, _ = level_concepts()
+            add(s, P.projectName, _zh(target.project))
         if target.level1 is not None:
-            concept = level1.get(target.level1)
+            concept = _levels().get(target.level1)
             if concept is not None:
-                add((s, PKT.level1, concept))
+                add(s, P.level1, concept)
             else:
-                add((s, PKT.level1Label, _zh(target.level1)))
+                add(s, P.level1Label, _zh(target.level1))
         if target.level2 is not None:
-            concept = level2_concept(target.level1, target.level2)
+            concept = _level2(target.level1, target.level2)
             if concept is not None:
-                add((s, PKT.level2, concept))
+                add(s, P.level2, concept)
             else:
-                add((s, PKT.level2Label, _zh(target.level2)))
+                add(s, P.level2Label, _zh(target.level2))
         for raw, prop in (
-            (target.level1_raw, PKT.level1Raw),
-            (target.level2_raw, PKT.level2Raw),
-            (target.level3_raw, PKT.indicatorRaw),
+            (target.level1_raw, P.level1Raw),
+            (target.level2_raw, P.level2Raw),
+            (target.level3_raw, P.indicatorRaw),
         ):
             if raw is not None:
-                add((s, prop, _zh(raw)))
-        add((s, PKT.indicatorName, _zh(target.level3)))
+                add(s, prop, _zh(raw))
+        add(s, P.indicatorName, _zh(target.level3))
         self.indicator(s, target.level3)
         if target.description is not None:
-            add((s, PKT.valueDescription, _zh(target.description)))
+            add(s, P.valueDescription, _zh(target.description))
         if target.initial_value is not None:
-            add((s, PKT.initialValue, _str(target.initial_value)))
-        self.value(s, target)
+            add(s, P.initialValue, _str(target.initial_value))
+        self.value(bare, target)
         if (
             target.actual is not None
             or target.weight is not None
             or target.score is not None
             or target.deviation_reason is not None
         ):
-            e = URIRef(f"{s}#evaluation")
-            add((s, PKT.evaluation, e))
-            add((e, A, PKT.Evaluation))
+            e = f"{bare}#evaluation>"
+            add(s, P.evaluation, e)
+            add(e, T_A, P.Evaluation)
             if target.actual is not None:
-                add((e, PKT.actual, _str(target.actual)))
+                add(e, P.actual, _str(target.actual))
             if target.weight is not None:
-                add((e, PKT.weight, _decimal(target.weight)))
+                add(e, P.weight, _decimal(target.weight))
             if target.score is not None:
-                add((e, PKT.score, _decimal(target.score)))
+                add(e, P.score, _decimal(target.score))
             if target.deviation_reason is not None:
-                add((e, PKT.deviationReason, _zh(target.deviation_reason)))
+                add(e, P.deviationReason, _zh(target.deviation_reason))
 
-    def indicator(self, target: URIRef, level3: str) -> None:
+    def indicator(self, target: str, level3: str) -> None:
         name = iris.indicator_name(level3)
         if not name:
             return
-        concept = URIRef(iris.indicator_iri(level3, self.base))
-        add = self.triples.append
-        add((target, PKT.indicator, concept))
+        concept = _iri(iris.indicator_iri(level3, self.base))
+        add = self.add
+        add(target, P.indicator, concept)
         if concept not in self.seen:
             self.seen.add(concept)
-            add((concept, A, PKT.Indicator))
-            add((concept, A, SKOS.Concept))
-            add((concept, SKOS.prefLabel, _zh(name)))
-            add((concept, SKOS.inScheme, URIRef(iris.indicator_scheme_iri(self.base))))
+            add(concept, T_A, P.Indicator)
+            add(concept, T_A, T_CONCEPT)
+            add(concept, T_PREF_LABEL, _zh(name))
+            add(concept, T_IN_SCHEME, self.scheme)
 
-    def value(self, target: URIRef, t: Target) -> None:
-        add = self.triples.append
-        v = URIRef(f"{target}#value")
-        add((target, PKT.targetValue, v))
-        add((v, A, PKT.TargetValue))
-        add((v, PKT.rawValue, _str(t.value)))
-        add((v, PKT.valueKind, _code(t.kind)))
+    def value(self, target: str, t: Target) -> None:
+        add = self.add
+        v = f"{target}#value>"
+        add(target + ">", P.targetValue, v)
+        add(v, T_A, P.TargetValue)
+        add(v, P.rawValue, _str(t.value))
+        add(v, P.valueKind, _code(t.kind))
         if t.op is not None:
-            add((v, PKT.comparator, OPS[t.op]))
+            add(v, P.comparator, _OPS[t.op])
         if t.number is not None:
-            add((v, SCHEMA_VALUE, _decimal(t.number)))
+            add(v, T_VALUE, _decimal(t.number))
         if t.number_max is not None:
-            add((v, SCHEMA_MAX, _decimal(t.number_max)))
+            add(v, T_MAX, _decimal(t.number_max))
             if t.number is not None:
-                add((v, SCHEMA_MIN, _decimal(t.number)))
+                add(v, T_MIN, _decimal(t.number))
         if t.unit is not None:
-            add((v, SCHEMA_UNIT_TEXT, _str(t.unit)))
-            unit = unit_concepts().get(t.unit)
+            add(v, T_UNIT_TEXT, _str(t.unit))
+            unit = _units().get(t.unit)
             if unit is not None:
-                add((v, SCHEMA_UNIT_CODE, unit))
+                add(v, T_UNIT_CODE, unit)
         if t.date is not None:
-            add((v, PKT.dateValue, _date(t.date)))
+            add(v, P.dateValue, _date(t.date))
         if t.placeholder:
-            add((v, PKT.placeholder, Literal(True)))
+            add(v, P.placeholder, f'"true"^^<{XSD.boolean}>')
 
     def diagnostic(self, diagnostic: Diagnostic, n: int) -> None:
-        add = self.triples.append
-        s = URIRef(iris.diagnostic_iri(self.name, n, self.base))
-        add((s, A, PKT.Diagnostic))
-        add((s, DERIVED, self.doc))
+        add = self.add
+        s = _iri(iris.diagnostic_iri(self.name, n, self.base))
+        add(s, T_A, P.Diagnostic)
+        add(s, T_DERIVED, self.doc)
         if diagnostic.line is not None:
-            add((s, LINE, _int(diagnostic.line)))
-        add((s, PKT.reason, _str(diagnostic.reason)))
-        add((s, PKT.severity, _code(diagnostic.severity)))
+            add(s, T_LINE, _int(diagnostic.line))
+        add(s, P.reason, _str(diagnostic.reason))
+        add(s, P.severity, _code(diagnostic.severity))
         if diagnostic.cells:
-            add((s, PKT.cells, _str("\t".join(diagnostic.cells))))
+            add(s, P.cells, _str("\t".join(diagnostic.cells)))

@@ -163,3 +163,23 @@ def named_node(name: str) -> ox.NamedNode:
         return ox.NamedNode(name)
     except ValueError as error:
         raise ValueError(f"{name!r} is not a valid IRI ({error})") from None
+
+
+def graph_ntriples(name: str, data: bytes) -> bytes:
+    """The N-Triples of one graph's N-Quads (each line's graph term removed);
+    :class:`GraphDataError` if a line is in another graph.
+
+    >>> graph_ntriples("http://g/", b"<http://s> <http://p> \\"o\\" <http://g/> .\\n")
+    b'<http://s> <http://p> "o" .\\n'
+    """
+    suffix = f" <{name}> .\n".encode()
+    lines = data.count(b"\n")
+    triples = data.replace(suffix, b" .\n")
+    if lines != data.count(suffix):
+        raise GraphDataError(f"the data for the graph <{name}> holds quads of another graph")
+    return triples
+
+
+def count_lines(data: bytes) -> int:
+    """Quads in N-Quads data written one per line."""
+    return data.count(b"\n")

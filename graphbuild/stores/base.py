@@ -40,6 +40,20 @@ class Store(Protocol):
         """
         ...
 
+    def replace_nquads(self, name: str, data: bytes) -> int:
+        """Replace the named graph ``name`` with the quads of ``data`` (N-Quads, UTF-8, every
+        quad in that graph), atomically, as :meth:`replace_graph` does. Returns the number of
+        quads; raises :class:`GraphDataError` when the data is not valid N-Quads of that graph.
+        """
+        ...
+
+    def load_nquads(self, data: bytes) -> int:
+        """Add the quads of ``data`` (N-Quads, UTF-8) to graphs that do not exist yet, as fast
+        as the store can. Not atomic: a failure part-way may leave part of the data. The
+        build only loads validated data this way and records each document once it is in.
+        Returns the number of quads."""
+        ...
+
     def drop_graph(self, name: str) -> None:
         """Remove one named graph (no error when it does not exist)."""
         ...
@@ -83,6 +97,12 @@ class Store(Protocol):
         N-Quads and TriG keep the graph names; Turtle, N-Triples and RDF/XML of the whole
         store write the union of the graphs; JSON-LD is compacted with the shipped context.
         """
+        ...
+
+    def publish(self) -> None:
+        """Make what was written visible to readers of published states (a running ``perfkg
+        serve`` over an embedded store, see :mod:`graphbuild.stores.snapshots`); nothing to do
+        for stores whose readers see every write."""
         ...
 
     def close(self) -> None:

@@ -23,7 +23,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graphbuild.formats import Format, Kind, choose
 from graphbuild.stores._export import bind_prefixes, named_dataset, rdf_format, write_jsonld
-from graphbuild.stores._terms import named_node, python_value, quiet_rdflib
+from graphbuild.stores._terms import (
+    add_quads,
+    add_triples,
+    graph_ntriples,
+    named_node,
+    python_value,
+    quiet_rdflib,
+)
 from graphbuild.stores.base import GraphDataError, Store, StoreError
 
 
@@ -68,6 +75,23 @@ class MemoryStore(Store):
         if len(graph) == 0:
             self.drop_graph(name)
         return len(graph)
+
+    def replace_nquads(self, name: str, data: bytes) -> int:
+        graph = Graph(identifier=URIRef(name))
+        try:
+            add_triples(graph, ox.parse(graph_ntriples(name, data), ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as error:
+            raise GraphDataError(f"the graph <{name}> is not valid RDF: {error}") from None
+        return self.replace_graph(graph)
+
+    def load_nquads(self, data: bytes) -> int:
+        try:
+            quads = list(ox.parse(data, ox.RdfFormat.N_QUADS))
+        except SyntaxError as error:
+            raise GraphDataError(f"the data is not valid N-Quads: {error}") from None
+        with quiet_rdflib():
+            add_quads(self._ds, quads)
+        return len(quads)
 
     def drop_graph(self, name: str) -> None:
         context = self._context(name)
@@ -159,6 +183,9 @@ class MemoryStore(Store):
                 write_jsonld(data, out)
             else:
                 bind_prefixes(data).serialize(out, format=fmt.rdflib, encoding="utf-8")
+
+    def publish(self) -> None:
+        """Readers see every write: nothing to publish."""
 
     def close(self) -> None:
         pass

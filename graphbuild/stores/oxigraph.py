@@ -26,8 +26,17 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from graphbuild.formats import Format, Kind, choose
+from graphbuild.stores import snapshots
 from graphbuild.stores._export import named_dataset, prefixes, rdf_format, write_jsonld
-from graphbuild.stores._terms import add_quads, add_triples, named_node, ntriples, python_value
+from graphbuild.stores._terms import (
+    add_quads,
+    add_triples,
+    count_lines,
+    graph_ntriples,
+    named_node,
+    ntriples,
+    python_value,
+)
 from graphbuild.stores.base import GraphDataError, Store, StoreError
 
 # Protocol template (not an analysis query): drop a graph and insert its new triples, in
@@ -92,6 +101,38 @@ class OxigraphStore(Store):
         except OSError as error:
             raise StoreError(f"could not write the graph <{name.value}>: {error}") from None
         return count
+
+    def replace_nquads(self, name: str, data: bytes) -> int:
+        node = _graph_node(name)
+        count = count_lines(data)
+        if count == 0:
+            self.drop_graph(name)
+            return 0
+        try:
+            if self._db.contains_named_graph(node):
+                triples = graph_ntriples(name, data).decode("utf-8")
+                self._db.update(_REPLACE.format(graph=node, triples=triples))
+            else:
+                self._db.load(data, ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError) as error:
+            raise GraphDataError(
+                f"the graph <{name}> is not valid RDF, nothing was written: {error}"
+            ) from None
+        except OSError as error:
+            raise StoreError(f"could not write the graph <{name}>: {error}") from None
+        return count
+
+    def load_nquads(self, data: bytes) -> int:
+        try:
+            if self.path is None:
+                self._db.load(data, ox.RdfFormat.N_QUADS)
+            else:  # Oxigraph's bulk loader: new files on disk, no transaction
+                self._db.bulk_load(data, ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError) as error:
+            raise GraphDataError(f"the data is not valid N-Quads: {error}") from None
+        except OSError as error:
+            raise StoreError(f"could not load the data: {error}") from None
+        return count_lines(data)
 
     def drop_graph(self, name: str) -> None:
         node = _graph_node(name)
@@ -189,6 +230,11 @@ class OxigraphStore(Store):
         dataset = Dataset()
         add_quads(dataset, self._db)
         write_jsonld(dataset, out)
+
+    def publish(self) -> None:
+        """Checkpoint the store as the snapshot a running server reads (on disk only)."""
+        if self.path is not None:
+            snapshots.publish(self._db, self.path)
 
     def flush(self) -> None:
         """Write buffered changes to disk (no-op in memory)."""

@@ -28,7 +28,15 @@ from rdflib import Dataset, Graph, URIRef
 from graphbuild import __version__
 from graphbuild.formats import Format, Kind, choose
 from graphbuild.stores._export import named_dataset, rdf_format, write_jsonld
-from graphbuild.stores._terms import add_quads, add_triples, named_node, ntriples, python_value
+from graphbuild.stores._terms import (
+    add_quads,
+    add_triples,
+    count_lines,
+    graph_ntriples,
+    named_node,
+    ntriples,
+    python_value,
+)
 from graphbuild.stores.base import GraphDataError, Store, StoreError
 
 # Protocol templates (not analysis queries; those live in queries/*.rq).
@@ -156,7 +164,10 @@ class RemoteStore(Store):
         if count == 0:
             self.drop_graph(name)
             return 0
-        data = ntriples(graph)
+        return self._replace(name, ntriples(graph), count)
+
+    def _replace(self, name: str, data: bytes, count: int) -> int:
+        """One update: drop the graph and insert the N-Triples ``data`` into it."""
         try:  # check locally: the server would resolve a relative IRI against its own URL
             for _ in ox.parse(data, ox.RdfFormat.N_TRIPLES):
                 pass
@@ -172,6 +183,27 @@ class RemoteStore(Store):
                 raise GraphDataError(f"the graph <{name}> is not valid RDF: {error}") from None
             raise
         return count
+
+    def replace_nquads(self, name: str, data: bytes) -> int:
+        name = _iri(name)
+        count = count_lines(data)
+        if count == 0:
+            self.drop_graph(name)
+            return 0
+        return self._replace(name, graph_ntriples(name, data), count)
+
+    def load_nquads(self, data: bytes) -> int:
+        """One transactional update per graph (SPARQL servers differ in bulk loading)."""
+        by_graph: dict[str, list[bytes]] = {}
+        for quad in ox.parse(data, ox.RdfFormat.N_QUADS):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode):
+                raise GraphDataError("load_nquads takes quads of named graphs only")
+            line = f"{quad.subject} {quad.predicate} {quad.object} .\n".encode()
+            by_graph.setdefault(graph.value, []).append(line)
+        for name, lines in by_graph.items():
+            self._replace(name, b"".join(lines), len(lines))
+        return sum(len(lines) for lines in by_graph.values())
 
     def drop_graph(self, name: str) -> None:
         request = self._http.build_request("DELETE", self.store_url, params={"graph": _iri(name)})
@@ -298,6 +330,9 @@ class RemoteStore(Store):
             "GET", self.store_url, headers={"Accept": Format.NQUADS.media_type}
         )
         return self._send(request).content
+
+    def publish(self) -> None:
+        """Readers see every write: nothing to publish."""
 
     def close(self) -> None:
         if self._client is not None:

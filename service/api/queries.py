@@ -19,8 +19,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from graphbuild.analysis.named_queries import QueryError, registry
 from graphbuild.analysis.querying import catalogue, table_from_json, to_csv, to_json
+from graphbuild.named_queries import QueryError, registry
 from service.deps import ExecutorDep, SettingsDep
 from service.errors import ApiError
 from service.negotiation import preferred

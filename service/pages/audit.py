@@ -26,8 +26,8 @@ from graphbuild.analysis.audit import (
     sort_findings,
 )
 from graphbuild.analysis.audit_report import AuditReport, to_csv, to_json
-from graphbuild.analysis.named_queries import QueryError
 from graphbuild.analysis.querying import table_from_json
+from graphbuild.named_queries import QueryError
 from service.deps import BaseDep, ExecutorDep, SettingsDep
 from service.errors import ApiError
 from service.links import Links

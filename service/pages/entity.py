@@ -29,8 +29,8 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from graphbuild.analysis.named_queries import QUERIES_DIR, NamedQuery, registry
 from graphbuild.formats import Format
+from graphbuild.named_queries import QUERIES_DIR, NamedQuery, registry
 from graphbuild.stores.base import Store
 
 SERVICE_QUERIES = QUERIES_DIR / "service"

@@ -1,8 +1,11 @@
-"""Dataset statistics for the home page and the VoID description, from named queries.
+"""Dataset statistics for the home page and the VoID description.
 
-The counts come from ``queries/dataset_statistics.rq``, ``queries/count_targets_by_level1.rq``
-and ``queries/void_*.rq`` (which the query page also offers as examples); the example entities
-from ``queries/service/example_entities.rq``.
+The counts are those ``perfkg build`` computed into ``{base}graph/statistics``
+(:mod:`graphbuild.graph.statistics`), read by ``queries/service/stored_*.rq`` in milliseconds
+whatever the size of the store. A store built before statistics were kept is counted live by
+``queries/dataset_statistics.rq``, ``queries/count_targets_by_level1.rq`` and
+``queries/void_*.rq`` (which the query page also offers as examples). The example entities
+come from ``queries/service/example_entities.rq``.
 
 >>> from graphbuild.stores.oxigraph import OxigraphStore
 >>> dataset_statistics(OxigraphStore()).counts["targets"]
@@ -19,11 +22,12 @@ from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
-from graphbuild.analysis.named_queries import QUERIES_DIR, named_query
+from graphbuild.named_queries import QUERIES_DIR, named_query
 from graphbuild.stores.base import Store
 from service.pages.entity import best_label
 
 SERVICE_QUERIES = QUERIES_DIR / "service"
+PK = "https://w3id.org/perfkg/ontology#"
 T = TypeVar("T")
 COUNTED = ("documents", "departments", "projects", "targets", "diagnostics")
 """The columns of ``dataset_statistics.rq``, in the order the home page shows them."""
@@ -53,7 +57,9 @@ class VoidStatistics:
 
     totals: dict[str, int]
     classes: list[tuple[str, int]]
-    properties: list[tuple[str, int, int, int]]  # property, triples, subjects, objects
+    properties: list[
+        tuple[str, int, int | None, int | None]
+    ]  # property, triples, subjects, objects
 
 
 class Cached(Generic[T]):
@@ -87,15 +93,51 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int | float | str) and str(value).strip() else 0
 
 
+def _statistics_node(uri_space: str) -> ox.NamedNode:
+    """``{base}id/statistics`` from the URI space ``{base}id/``."""
+    return ox.NamedNode(f"{uri_space}statistics")
+
+
+def stored_totals(store: Store, uri_space: str) -> dict[str, int] | None:
+    """The totals the last build stored, or None when it stored none."""
+    query = named_query("stored_totals", SERVICE_QUERIES)
+    rows = store.select(query.bind({"statistics": _statistics_node(uri_space)}))
+    if not rows:
+        return None
+    return {key: _int(value) for key, value in rows[0].items() if value is not None}
+
+
+def breakdown(
+    store: Store, uri_space: str, dimension: str, measure: str
+) -> list[tuple[str, str, int]]:
+    """(member, label, count) of one stored breakdown, the largest first."""
+    query = named_query("stored_breakdown", SERVICE_QUERIES).bind(
+        {
+            "statistics": _statistics_node(uri_space),
+            "dimension": ox.NamedNode(dimension),
+            "measure": ox.NamedNode(measure),
+        }
+    )
+    return [(str(r["member"]), str(r["label"]), _int(r["count"])) for r in store.select(query)]
+
+
 def dataset_statistics(store: Store, uri_space: str | None = None) -> DatasetStatistics:
     """Counts of the main classes, targets per level 1 and (with ``uri_space``) examples."""
-    rows = store.select(named_query("dataset_statistics").bind())
-    row = rows[0] if rows else {}
-    counts = {name: _int(row.get(name)) for name in COUNTED}
-    level1 = [
-        (str(r["level1"]), _int(r["targets"]))
-        for r in store.select(named_query("count_targets_by_level1").bind())
-    ]
+    stored = stored_totals(store, uri_space) if uri_space else None
+    if stored is not None and uri_space is not None:
+        counts = {name: stored.get(name, 0) for name in COUNTED}
+        level1 = [
+            (label, count)
+            for _, label, count in breakdown(store, uri_space, f"{PK}level1", f"{PK}targetCount")
+        ]
+    else:
+        rows = store.select(named_query("dataset_statistics").bind())
+        row = rows[0] if rows else {}
+        counts = {name: _int(row.get(name)) for name in COUNTED}
+        level1 = [
+            (str(r["level1"]), _int(r["targets"]))
+            for r in store.select(named_query("count_targets_by_level1").bind())
+        ]
     examples = example_entities(store, uri_space) if uri_space else []
     return DatasetStatistics(counts, level1, examples)
 
@@ -129,7 +171,17 @@ def entity_label(store: Store, iri: str) -> str | None:
 
 
 def void_statistics(store: Store, uri_space: str) -> VoidStatistics:
-    """Totals, class partitions and property partitions (``queries/void_*.rq``)."""
+    """Totals, class partitions and property partitions: stored by the last build, else
+    counted (``queries/void_*.rq``)."""
+    stored = stored_totals(store, uri_space)
+    if stored is not None and "triples" in stored:
+        query = named_query("stored_partitions", SERVICE_QUERIES)
+        rows = store.select(query.bind({"statistics": _statistics_node(uri_space)}))
+        classes = [(str(r["term"]), _int(r["count"])) for r in rows if r["kind"] == "class"]
+        properties = [
+            (str(r["term"]), _int(r["count"]), None, None) for r in rows if r["kind"] == "property"
+        ]
+        return VoidStatistics(stored, classes, properties)
     rows = store.select(named_query("void_totals").bind({"uri_space": uri_space}))
     totals = {key: _int(value) for key, value in (rows[0] if rows else {}).items()}
     classes = [

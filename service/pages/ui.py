@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from graphbuild.analysis.named_queries import NamedQuery, registry
+from graphbuild.named_queries import NamedQuery, registry
 from service.deps import BaseDep, StoreDep
 from service.links import Links, prefixes
 from service.pages.rendering import STATIC_DIR, page

@@ -21,8 +21,8 @@ from fastapi.responses import Response
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from graphbuild.analysis.named_queries import named_query
 from graphbuild.formats import Format
+from graphbuild.named_queries import named_query
 from graphbuild.stores.base import Store
 from service.deps import BaseDep, StoreDep
 from service.errors import ApiError
@@ -150,8 +150,9 @@ def void_graph(
         add((part, RDF.type, VOID.Dataset))
         add((part, VOID.property, URIRef(prop_iri)))
         add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
-        add((part, VOID.distinctSubjects, Literal(subjects, datatype=XSD.integer)))
-        add((part, VOID.distinctObjects, Literal(objects, datatype=XSD.integer)))
+        if subjects is not None and objects is not None:
+            add((part, VOID.distinctSubjects, Literal(subjects, datatype=XSD.integer)))
+            add((part, VOID.distinctObjects, Literal(objects, datatype=XSD.integer)))
     for example in examples:
         add((dataset, VOID.exampleResource, URIRef(example)))
 

@@ -47,6 +47,8 @@ _ROOT = Path(__file__).resolve().parents[2]
 class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
+    serving: str = ""
+    """The store directory (a published snapshot) the worker opened."""
 
     def stop(self, grace: float = 1.0) -> None:
         """Ask the worker to exit; kill it if it does not within ``grace`` seconds."""
@@ -98,19 +100,19 @@ class OxigraphExecutor:
         workers: int,
         queued: int,
         timeout: float,
+        serving: Path | None = None,
         base_iri: str | None = None,
         allowlist: Sequence[str] = (),
-        on_pause: Callable[[], None] | None = None,
-        on_resume: Callable[[], None] | None = None,
+        on_written: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
+        self.serving = serving or path
         self.size = workers
         self.timeout = timeout
         self.base_iri = base_iri
         self.allowlist = tuple(allowlist)
         self.network = OPEN if self.allowlist else CLOSED
-        self._on_pause = on_pause
-        self._on_resume = on_resume
+        self._on_written = on_written
         self._admission = Admission(workers + queued)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -143,18 +145,46 @@ class OxigraphExecutor:
             worker.stop()
 
     def _start_workers(self, count: int) -> None:
-        spawned = [_spawn("serve", str(self.path), self.network) for _ in range(count)]
-        errors = []
+        for worker in self._ready_workers(count, self.serving):
+            self._adopt(worker)
+
+    def _ready_workers(self, count: int, serving: Path) -> list[_Worker]:
+        """``count`` workers started on ``serving`` and ready (StoreError if one is not)."""
+        spawned = [_spawn("serve", str(serving), self.network) for _ in range(count)]
+        ready, errors = [], []
         for worker in spawned:
+            worker.serving = str(serving)
             try:
                 self._await_ready(worker)
             except StoreError as error:
                 errors.append(str(error))
                 worker.kill()
                 continue
-            self._adopt(worker)
+            ready.append(worker)
         if errors:
+            for worker in ready:
+                worker.stop()
             raise StoreError(errors[0])
+        return ready
+
+    def switch(self, serving: Path) -> None:
+        """Serve another published snapshot without a pause: workers start on it, take the
+        place of the old ones, and each old worker stops as soon as its query is done."""
+        with self._lock:
+            if serving == self.serving or self._closed:
+                return
+        fresh = self._ready_workers(self.size, serving)
+        with self._lock:
+            old, self._all = self._all, set(fresh)
+            self.serving = serving
+        for worker in fresh:
+            self._idle.put(worker)
+        for worker in self._drain_idle():
+            if worker in old:
+                worker.stop()
+            else:
+                self._idle.put(worker)
+        log.info("serving %s", serving)
 
     def _await_ready(self, worker: _Worker) -> None:
         if not worker.conn.poll(_START_TIMEOUT):
@@ -168,11 +198,20 @@ class OxigraphExecutor:
 
     def _adopt(self, worker: _Worker) -> None:
         with self._lock:
-            if self._closed:
+            if self._closed or worker.serving != str(self.serving):
                 worker.stop()
                 return
             self._all.add(worker)
         self._idle.put(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle workers, or stopped if a switch has replaced it."""
+        with self._lock:
+            current = worker in self._all
+        if current:
+            self._idle.put(worker)
+        else:
+            worker.stop()
 
     def _drain_idle(self) -> list[_Worker]:
         drained = []
@@ -223,7 +262,7 @@ class OxigraphExecutor:
                 raise ApiError(
                     500, "worker_failed", "the query worker stopped unexpectedly; retry"
                 ) from None
-            self._idle.put(worker)
+            self._release(worker)
         return outcome_of(reply)
 
     def _acquire(self) -> _Worker:
@@ -236,6 +275,11 @@ class OxigraphExecutor:
                 raise busy(
                     f"no query worker became free within {self.timeout:g} s; retry later", 5
                 ) from None
+            with self._lock:
+                current = worker in self._all
+            if not current:  # replaced by a switch while it was idle
+                worker.stop()
+                continue
             if worker.process.poll() is None:
                 return worker
             log.warning("query worker %d had exited; replacing it", worker.process.pid)
@@ -249,21 +293,9 @@ class OxigraphExecutor:
     def _update(self, sparql: str) -> None:
         check_remote_calls(sparql, self.allowlist, update=True, base=self.base_iri)
         with self._admission.exclusive(self.timeout):
-            with self._lock:
-                workers = list(self._all)
-                self._all.clear()
-            self._drain_idle()
-            for worker in workers:
-                worker.stop()
-            if self._on_pause:
-                self._on_pause()
-            try:
-                reply = self._run_update(sparql)
-            finally:
-                if self._on_resume:
-                    self._on_resume()
-                if self._started:
-                    self._start_workers(self.size)
+            reply = self._run_update(sparql)
+            if reply[0] == "done" and self._on_written:
+                self._on_written()  # serve the snapshot the update published
         if reply[0] == "syntax":
             raise malformed(str(reply[1]), "malformed_update")
         if reply[0] != "done":

@@ -22,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -106,7 +107,8 @@ def serve(conn: Connection, path: str, network: str = CLOSED) -> None:
 
 
 def update(conn: Connection, path: str, base_iri: str | None, network: str = CLOSED) -> None:
-    """One-off process: receive one update, run it on ``path`` opened read-write, report."""
+    """One-off process: receive one update, run it on ``path`` opened read-write, publish the
+    result as the store's new snapshot (:mod:`graphbuild.stores.snapshots`), report."""
     _detach()
     if not _sandbox(conn, network):
         return
@@ -114,14 +116,16 @@ def update(conn: Connection, path: str, base_iri: str | None, network: str = CLO
         sparql = conn.recv()
     except (EOFError, OSError):
         return
+    from graphbuild.stores import StoreError, snapshots
+
     try:
         store = ox.Store(path)
         store.update(sparql, base_iri=base_iri)
-        store.flush()
+        snapshots.publish(store, Path(path))
     except SyntaxError as error:
         conn.send(("syntax", str(error)))
         return
-    except (OSError, ValueError, RuntimeError) as error:
+    except (OSError, ValueError, RuntimeError, StoreError) as error:
         conn.send(("error", str(error)))
         return
     conn.send(("done",))

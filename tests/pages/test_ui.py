@@ -9,7 +9,7 @@ from collections import Counter
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from graphbuild.analysis.named_queries import registry
+from graphbuild.named_queries import registry
 from graphbuild.records import Extraction
 from graphbuild.vocab import PK
 from tests.pages.conftest import BROWSER, TestClient

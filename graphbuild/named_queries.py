@@ -33,7 +33,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 _HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
 _KNOWN = frozenset({"title", "title_en", "description"})
 _PARAM = re.compile(
@@ -92,7 +92,7 @@ class NamedQuery:
         >>> q.terms({"n": "ninety"})
         Traceback (most recent call last):
         ...
-        graphbuild.analysis.named_queries.QueryError: parameter 'n' of query 'x' takes a number, not 'ninety'
+        graphbuild.named_queries.QueryError: parameter 'n' of query 'x' takes a number, not 'ninety'
         """
         values = dict(values or {})
         unknown = set(values) - {p.name for p in self.parameters}
