@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,7 +38,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from graphbuild.extract import extract_file
@@ -181,13 +182,6 @@ def prepare(
     result.diagnostics = len(extraction.diagnostics)
     try:
         result.graph, data, result.quads = mapper(extraction, base)
-        for _ in ox.parse(data, ox.RdfFormat.N_QUADS):  # Oxigraph's parser: valid RDF only
-            pass
-    except SyntaxError as error:
-        result.error = (
-            f"{path}: the mapping gave data that is not valid RDF, nothing was written: {error}"
-        )
-        return Prepared(result)
     except Exception as error:  # a mapping bug must not stop the other documents
         result.error = f"{path}: could not be mapped to RDF ({type(error).__name__}: {error})"
         return Prepared(result)
@@ -232,8 +226,9 @@ def _prepared(
 
 
 class _Writer:
-    """Writes prepared documents: new graphs in bulk batches, existing ones one by one; keeps
-    the manifest in step (an entry only for a graph wholly written)."""
+    """Writes prepared documents in its own thread, so that loading overlaps preparing: new
+    graphs in bulk batches, existing ones one by one (one transaction each). It keeps the
+    manifest in step: an entry only for a graph wholly written."""
 
     def __init__(self, store: Store, base: str, entries: dict[str, manifest.Entry]) -> None:
         self.store = store
@@ -243,38 +238,85 @@ class _Writer:
         self.version = software_version()
         self.batch: list[Prepared] = []
         self.batch_bytes = 0
+        self.error: BaseException | None = None
+        self.jobs: queue.Queue[tuple[str, list[Prepared]] | None] = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._run, name="perfkg-writer", daemon=True)
+        self.thread.start()
 
     def write(self, prepared: Prepared) -> None:
-        result = prepared.result
-        assert result.graph is not None and result.sha256 is not None
-        if result.graph in self.existing:
-            try:
-                result.quads = self.store.replace_nquads(result.graph, prepared.data)
-            except GraphDataError as error:  # the store refused the data; nothing written
-                result.error = f"{result.path}: {error}"
-                return
-            self._record([prepared])
+        """Queue a document (a full batch is handed to the writing thread)."""
+        self._check()
+        if prepared.result.graph in self.existing:
+            self.jobs.put(("replace", [prepared]))
             return
         self.batch.append(prepared)
         self.batch_bytes += len(prepared.data)
         if self.batch_bytes >= BATCH_BYTES:
-            self.flush()
+            self._hand_over()
 
-    def flush(self) -> None:
-        """Bulk-load the batch, then record it in the manifest."""
-        if not self.batch:
-            return
-        batch, self.batch, self.batch_bytes = self.batch, [], 0
-        self.store.load_nquads(b"".join(p.data for p in batch))
-        self.existing.update(p.result.graph for p in batch if p.result.graph)
-        self._record(batch)
+    def finish(self) -> None:
+        """Write what is left and wait for the writing thread (re-raising what stopped it)."""
+        self._hand_over()
+        self.jobs.put(None)
+        self.thread.join()
+        self._check()
+
+    def _hand_over(self) -> None:
+        if self.batch:
+            batch, self.batch, self.batch_bytes = self.batch, [], 0
+            self.jobs.put(("bulk", batch))
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the build is stopping
+            kind, done = job
+            try:
+                if kind == "bulk":
+                    self._bulk(done)
+                else:
+                    self._replace(done[0])
+                written = [p for p in done if p.result.ok]
+                self.existing.update(p.result.graph for p in written if p.result.graph)
+                self._record(written)
+            except BaseException as error:  # a store failure stops the build
+                self.error = error
+
+    def _bulk(self, batch: list[Prepared]) -> None:
+        """One bulk load; if the store's parser refuses some document of the batch (a mapping
+        bug), each document is written again on its own, so only the faulty one fails."""
+        try:
+            self.store.load_nquads(b"".join(p.data for p in batch))
+        except GraphDataError:
+            for prepared in batch:
+                self._replace(prepared, new=True)
+
+    def _replace(self, prepared: Prepared, new: bool = False) -> None:
+        """Write one document in one transaction; a ``new`` graph the store refuses is
+        dropped (a failed bulk load may have left part of it), an old one stays as it was."""
+        result = prepared.result
+        assert result.graph is not None
+        try:
+            result.quads = self.store.replace_nquads(result.graph, prepared.data)
+        except GraphDataError as error:
+            if new:
+                self.store.drop_graph(result.graph)
+            result.error = (
+                f"{result.path}: the mapping gave data that is not valid RDF, nothing was "
+                f"written: {error}"
+            )
 
     def _record(self, done: list[Prepared]) -> None:
         for prepared in done:
             result = prepared.result
             assert result.graph is not None and result.sha256 is not None
             self.entries[result.graph] = manifest.Entry(result.sha256, self.version, result.quads)
-        manifest.write(self.store, self.entries, self.base)
+        if done:
+            manifest.write(self.store, self.entries, self.base)
 
 
 def build(
@@ -319,13 +361,15 @@ def build(
     writer = _Writer(store, base, entries)
     custom = mapper is not None or extractor is not extract_file
     workers = 1 if custom else max(1, jobs)
-    for prepared in _prepared(todo, base, workers, mapper or document_nquads, extractor):
-        if prepared.result.ok:
-            writer.write(prepared)
-        report.documents.append(prepared.result)
-        if progress is not None:
-            progress(prepared.result)
-    writer.flush()
+    try:
+        for prepared in _prepared(todo, base, workers, mapper or document_nquads, extractor):
+            if prepared.result.ok:
+                writer.write(prepared)
+            report.documents.append(prepared.result)
+            if progress is not None:
+                progress(prepared.result)
+    finally:
+        writer.finish()
     report.ended = datetime.now(UTC)
     report.build_graph, report.build_quads = _describe(store, report, base)
     from graphbuild.graph.statistics import refresh
