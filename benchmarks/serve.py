@@ -1,8 +1,8 @@
 """Serving speed: ``perfkg serve`` against ``oxigraph serve`` on the same data, in one run.
 
-Builds the samples' graph into a store (or takes ``--store``), copies it for Oxigraph's own
-server (``oxigraph serve --location COPY --union-default-graph``, which opens it read-write),
-starts both on free local ports, checks that both give the same answer to each query, then
+Builds the samples' graph into a store (or takes ``--store``), serves the same store files
+with both (``oxigraph serve-read-only --location STORE --union-default-graph``), on free local
+ports, checks that both give the same answer to each query, then
 measures, for three named queries of ``queries/`` and for concurrency 1 and 8, requests per
 second and p50/p99 latency over at least ``--seconds`` (default 3) per cell, after a short
 warm-up; a last row runs ``ASK {}``, which measures the HTTP and protocol overhead alone. The
@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -155,6 +156,65 @@ def bindings(url: str, sparql: str) -> list[tuple[tuple[str, str], ...]]:
     return sorted(tuple(sorted((k, v["value"]) for k, v in row.items())) for row in rows)
 
 
+def compare(
+    store: Path,
+    seconds: float,
+    workers: int = 4,
+    concurrency: tuple[int, ...] = (1, 8),
+    names: tuple[str, ...] = tuple(QUERIES),
+    overhead: bool = True,
+) -> dict[str, Any]:
+    """Requests/s and p50/p99 of ``perfkg serve`` and ``oxigraph serve-read-only`` on the same
+    store files, per query and concurrency, after checking both give the same rows."""
+    perfkg_port, oxigraph_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PERFKG_MAX_CONCURRENT_QUERIES": str(workers),
+        "PERFKG_QUERY_TIMEOUT": "60",
+        "PERFKG_MAX_QUEUED_QUERIES": str(max(concurrency) * 2),
+    }
+    env.pop("PERFKG_ENDPOINT", None)
+    perfkg = [binary("perfkg"), "serve", "--store", str(store), "--port", str(perfkg_port)]
+    oxigraph = [
+        binary("oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(store),
+        "--bind",
+        f"127.0.0.1:{oxigraph_port}",
+        "--union-default-graph",
+    ]
+    queries = {name: named_query(name).bind() for name in names}
+    if overhead:
+        queries[OVERHEAD] = "ASK {}"
+    results: dict[str, Any] = {}
+    with (
+        running(perfkg, f"http://127.0.0.1:{perfkg_port}/sparql", "perfkg serve", env) as ours,
+        running(
+            oxigraph, f"http://127.0.0.1:{oxigraph_port}/query", "oxigraph serve", env
+        ) as theirs,
+    ):
+        for name, sparql in queries.items():
+            if name != OVERHEAD and bindings(ours, sparql) != bindings(theirs, sparql):
+                sys.exit(f"{name}: the two servers disagree")
+        for name, sparql in queries.items():
+            for level in concurrency:
+                cells = {
+                    server: asyncio.run(load(url, sparql, level, seconds))
+                    for server, url in (("perfkg", ours), ("oxigraph", theirs))
+                }
+                results.setdefault(name, {})[str(level)] = {
+                    server: {
+                        "rps": cell.rps,
+                        "p50_ms": cell.percentile(50),
+                        "p99_ms": cell.percentile(99),
+                        "errors": cell.errors,
+                    }
+                    for server, cell in cells.items()
+                } | {"ratio": cells["perfkg"].rps / cells["oxigraph"].rps}
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per cell")
@@ -166,99 +226,45 @@ def main() -> None:
         "--no-overhead", action="store_true", help="skip the ASK {} row (HTTP overhead only)"
     )
     args = parser.parse_args()
-
     with tempfile.TemporaryDirectory(prefix="perfkg-bench-") as tmp:
-        work = Path(tmp)
         store = args.store
         if store is None:
-            store = work / "perfkg"
+            store = Path(tmp) / "perfkg"
             print("building the samples' graph …", file=sys.stderr)
             build_store(store)
-        copy = work / "oxigraph"
-        shutil.copytree(store, copy)
-        perfkg_port, oxigraph_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "PERFKG_MAX_CONCURRENT_QUERIES": str(args.workers),
-            "PERFKG_QUERY_TIMEOUT": "60",
-            "PERFKG_MAX_QUEUED_QUERIES": str(max(args.concurrency) * 2),
-        }
-        env.pop("PERFKG_ENDPOINT", None)
-        perfkg = [
-            binary("perfkg"),
-            "serve",
-            "--store",
-            str(store),
-            "--port",
-            str(perfkg_port),
-        ]
-        oxigraph = [
-            binary("oxigraph"),
-            "serve",
-            "--location",
-            str(copy),
-            "--bind",
-            f"127.0.0.1:{oxigraph_port}",
-            "--union-default-graph",
-        ]
-        queries = {name: named_query(name).bind() for name in args.queries}
-        if not args.no_overhead:
-            queries[OVERHEAD] = "ASK {}"
-        results: dict[tuple[str, str, int], Cell] = {}
-        with (
-            running(perfkg, f"http://127.0.0.1:{perfkg_port}/sparql", "perfkg serve", env) as ours,
-            running(
-                oxigraph, f"http://127.0.0.1:{oxigraph_port}/query", "oxigraph serve", env
-            ) as theirs,
-        ):
-            for name, sparql in queries.items():
-                if name == OVERHEAD:
-                    continue
-                mine, reference = bindings(ours, sparql), bindings(theirs, sparql)
-                if mine != reference:
-                    sys.exit(
-                        f"{name}: the two servers disagree ({len(mine)} vs {len(reference)} rows)"
-                    )
-                print(f"{name}: {len(mine)} rows from both servers", file=sys.stderr)
-            for name, sparql in queries.items():
-                for concurrency in args.concurrency:
-                    for server, url in (("perfkg", ours), ("oxigraph", theirs)):
-                        cell = asyncio.run(load(url, sparql, concurrency, args.seconds))
-                        results[(name, server, concurrency)] = cell
-                        print(
-                            f"  {name} c={concurrency} {server}: {cell.rps:.0f} req/s",
-                            file=sys.stderr,
-                        )
-    print_table(results, queries, args.concurrency)
+        results = compare(
+            store,
+            args.seconds,
+            args.workers,
+            tuple(args.concurrency),
+            tuple(args.queries),
+            not args.no_overhead,
+        )
+    print_table(results)
 
 
-def print_table(
-    results: dict[tuple[str, str, int], Cell], queries: dict[str, str], levels: list[int]
-) -> None:
+def print_table(results: dict[str, Any]) -> None:
     header = (
         f"{'query':<26} {'c':>2} | {'perfkg req/s':>12} {'p50 ms':>7} {'p99 ms':>7} | "
         f"{'oxigraph req/s':>14} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5}"
     )
     print(header)
     print("-" * len(header))
-    for name in queries:
-        for concurrency in levels:
-            ours = results[(name, "perfkg", concurrency)]
-            theirs = results[(name, "oxigraph", concurrency)]
-            errors = ours.errors + theirs.errors
+    ratios = []
+    for name, levels in results.items():
+        for level, cell in levels.items():
+            ours, theirs = cell["perfkg"], cell["oxigraph"]
+            errors = ours["errors"] + theirs["errors"]
+            ratios.append(cell["ratio"])
             print(
-                f"{name:<26} {concurrency:>2} | {ours.rps:>12.1f} {ours.percentile(50):>7.1f} "
-                f"{ours.percentile(99):>7.1f} | {theirs.rps:>14.1f} {theirs.percentile(50):>7.1f} "
-                f"{theirs.percentile(99):>7.1f} | {ours.rps / theirs.rps:>5.2f}"
+                f"{name:<26} {level:>2} | {ours['rps']:>12.1f} {ours['p50_ms']:>7.1f} "
+                f"{ours['p99_ms']:>7.1f} | {theirs['rps']:>14.1f} {theirs['p50_ms']:>7.1f} "
+                f"{theirs['p99_ms']:>7.1f} | {cell['ratio']:>5.2f}"
                 + (f"  ({errors} errors)" if errors else "")
             )
-    ratios = [
-        results[(n, "perfkg", c)].rps / results[(n, "oxigraph", c)].rps
-        for n in queries
-        for c in levels
-    ]
     print(
-        f"\nperfkg / oxigraph requests per second: geometric mean {statistics.geometric_mean(ratios):.2f}"
+        f"\nperfkg / oxigraph requests per second: geometric mean "
+        f"{statistics.geometric_mean(ratios):.2f}"
     )
 
 

@@ -1,0 +1,346 @@
+"""Scale: extraction, the build, queries, pages and the endpoint at 1,000 and 10,000 documents.
+
+One command, one table plus JSON, every figure next to the reference it names, measured in the
+same run on the synthetic corpus (``benchmarks/corpus.py``, generated when missing):
+
+- extraction and mapping: documents per second on one core (one process, warm), and the
+  speed-up from 1 to 2 worker processes (``graphbuild.graph.build``'s own pool);
+- ``perfkg build --jobs 2`` end to end into a fresh store (a real process: wall clock, peak RSS,
+  documents/s, quads/s) next to pyoxigraph's ``bulk_load`` of the same quads (dumped as N-Quads
+  from the built store) in a fresh process: the ratio is the figure;
+- p50/p99 of every named query, audit rule and page query (``queries/*.rq``,
+  ``queries/service/*.rq``; each run in a process that is killed past ``--timeout``);
+- pages warm through a real ``perfkg serve`` (home, VoID, dumps, an entity page, the audit);
+- endpoint requests/s at concurrency 1 and 8, ``perfkg serve`` against ``oxigraph serve`` on
+  the same store and queries (``benchmarks/serve.py``);
+- network analysis and the audit;
+- how each cost grows from the first size to the last.
+
+    python -m benchmarks.scale [--sizes 1000,10000] [--corpus DIR] [--work DIR] [--json FILE]
+                               [--seconds 3] [--timeout 60] [--quick]
+
+``--quick`` (the CI smoke) runs at the sizes given with short measurements and fewer queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import serve as serving  # noqa: E402
+from benchmarks.corpus import generate  # noqa: E402
+from graphbuild.graph.build import _prepared, expand  # noqa: E402
+from graphbuild.graph.mapping import document_nquads  # noqa: E402
+from graphbuild.named_queries import QUERIES_DIR, registry  # noqa: E402
+
+BASE = "http://127.0.0.1:8000/"
+PERFKG = [str(Path(sys.executable).parent / "perfkg")]
+SELECTIVE = {
+    "targets_of_project",
+    "targets_of_department",
+    "diagnostics_of_document",
+    "indicator_search",
+}
+"""Named queries that ask about one project, department or document (given a selective value)."""
+
+
+def corpus(size: int, folder: Path) -> Path:
+    """The synthetic corpus of ``size`` documents (seed 7), generated once into ``folder``."""
+    target = folder / f"n{size}"
+    if len(list(target.glob("*.txt"))) != size:
+        shutil.rmtree(target, ignore_errors=True)
+        generate(size, 7, target)
+    return target
+
+
+def peak_rss_mb() -> float:
+    """Peak RSS of the finished children of this process, in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def timed_process(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command in a fresh process: wall seconds, peak RSS (MB), CPU seconds, output."""
+    wrapper = ["/usr/bin/time", "-f", "%M %U %S"] if Path("/usr/bin/time").exists() else []
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*wrapper, *command], capture_output=True, text=True, env=env or dict(os.environ)
+    )
+    seconds = time.perf_counter() - started
+    rss = cpu = None
+    if wrapper:
+        last = done.stderr.strip().splitlines()[-1].split()
+        rss, cpu = int(last[0]) / 1024, float(last[1]) + float(last[2])
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{command[0]} failed: {done.stderr[-800:]}")
+    return {"seconds": seconds, "rss_mb": rss, "cpu_seconds": cpu, "out": done.stdout}
+
+
+# ---- extraction -------------------------------------------------------------------------------
+
+
+def extraction(folder: Path, documents: int) -> dict[str, Any]:
+    """Documents/s extracting and mapping on one core (warm), and with 1 and 2 workers."""
+    paths = expand([folder])[:documents]
+    jobs = [(path, "") for path in paths]
+    for _ in _prepared(jobs[:50], BASE, 1, document_nquads, _extract()):
+        pass  # warm the caches, as a long build has them
+    result: dict[str, Any] = {"documents": len(paths)}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        for _ in _prepared(jobs, BASE, workers, document_nquads, _extract()):
+            pass
+        result[f"docs_per_s_{workers}"] = len(paths) / (time.perf_counter() - started)
+    result["speedup_1_to_2"] = result["docs_per_s_2"] / result["docs_per_s_1"]
+    return result
+
+
+def _extract():  # type: ignore[no-untyped-def]
+    from graphbuild.extract import extract_file
+
+    return extract_file
+
+
+# ---- build and bulk load -------------------------------------------------------------------
+
+
+def build(folder: Path, store: Path) -> dict[str, Any]:
+    """``perfkg build --jobs 2`` into a fresh store, as a user runs it."""
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.rmtree(store.with_name(store.name + ".snapshots"), ignore_errors=True)
+    run = timed_process(
+        [*PERFKG, "build", str(folder), "--store", str(store), "--jobs", "2", "--base", BASE]
+    )
+    quads = sum(1 for _ in ())  # filled below from the store
+    with_store = ox.Store.read_only(str(store))
+    quads = len(with_store)
+    del with_store
+    run.pop("out")
+    run["quads"] = quads
+    run["quads_per_s"] = quads / run["seconds"]
+    return run
+
+
+def bulk_load(store: Path, work: Path) -> dict[str, Any]:
+    """The reference: pyoxigraph's bulk_load of the same quads in a fresh process."""
+    dump = work / "dump.nq"
+    ox.Store.read_only(str(store)).dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    target = work / "bulk"
+    shutil.rmtree(target, ignore_errors=True)
+    code = (
+        "import pyoxigraph as ox, sys; s = ox.Store(sys.argv[1]); "
+        "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()"
+    )
+    run = timed_process([sys.executable, "-c", code, str(target), str(dump)])
+    run.pop("out")
+    run["bytes_per_quad"] = dump.stat().st_size / max(1, ox_count(store))
+    dump.unlink()
+    shutil.rmtree(target, ignore_errors=True)
+    return run
+
+
+def ox_count(store: Path) -> int:
+    return len(ox.Store.read_only(str(store)))
+
+
+# ---- queries ------------------------------------------------------------------------------
+
+
+def _run_query(args: tuple[str, str, int]) -> list[float]:
+    path, sparql, repeats = args
+    store = ox.Store.read_only(path)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = store.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QueryBoolean):
+            for _ in result:
+                pass
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def queries(store: Path, repeats: int, timeout: float, quick: bool) -> dict[str, dict[str, Any]]:
+    """p50/p99 (ms) of each named query, audit rule and page query; 'timeout' past ``timeout``."""
+    selective = _selective_values(store)
+    found: dict[str, dict[str, Any]] = {}
+    named = {
+        **registry(QUERIES_DIR),
+        **{f"service/{n}": q for n, q in registry(QUERIES_DIR / "service").items()},
+    }
+    if quick:
+        named = dict(list(named.items())[::6])
+    context = multiprocessing.get_context("spawn")
+    for name, query in named.items():
+        values = {k: v for k, v in selective.items() if k in {p.name for p in query.parameters}}
+        sparql = query.bind(values)
+        with context.Pool(1) as pool:
+            pending = pool.apply_async(_run_query, ((str(store), sparql, repeats),))
+            try:
+                times = pending.get(timeout)
+            except multiprocessing.TimeoutError:
+                found[name] = {"status": "timeout", "p50_ms": None, "p99_ms": None}
+                pool.terminate()
+                continue
+        ordered = sorted(times)
+        found[name] = {
+            "status": "ok",
+            "p50_ms": 1000 * statistics.median(ordered),
+            "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+            "selective": name in SELECTIVE,
+        }
+    return found
+
+
+def _selective_values(store: Path) -> dict[str, object]:
+    """Values that pick one project, department and document of the store."""
+    database = ox.Store.read_only(str(store))
+    row = next(
+        iter(
+            database.query(
+                "PREFIX pk: <https://w3id.org/perfkg/ontology#> "
+                "PREFIX prov: <http://www.w3.org/ns/prov#> "
+                "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                "SELECT ?project ?name ?docId ?dept WHERE { ?project a pk:Project ; rdfs:label ?name ; "
+                "prov:wasDerivedFrom ?doc . ?doc dcterms:identifier ?docId ; dcterms:publisher/skos:prefLabel ?dept } LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )
+    return {
+        "project": row["project"],
+        "project_contains": row["name"].value,
+        "document_contains": row["docId"].value,
+        "department_contains": row["dept"].value,
+        "entity": row["project"],
+        "uri_space": f"{BASE}id/",
+    }
+
+
+# ---- pages and the endpoint -----------------------------------------------------------------
+
+
+def pages(store: Path, seconds: float) -> dict[str, Any]:
+    """Warm p50 (ms) of the pages through a real perfkg serve, and endpoint requests/s at
+    concurrency 1 and 8 against oxigraph serve on a copy of the store."""
+    port = serving.free_port()
+    env = {**os.environ, "PERFKG_BASE": BASE, "PERFKG_QUERY_TIMEOUT": "60"}
+    url = f"http://127.0.0.1:{port}/"
+    project = str(_selective_values(store)["project"].value)
+    paths = ["", ".well-known/void", "dumps", "api/queries", project.removeprefix(BASE), "audit"]
+    found: dict[str, Any] = {"pages_ms": {}}
+    with serving.running(
+        [*PERFKG, "serve", "--store", str(store), "--port", str(port)],
+        f"{url}sparql",
+        "perfkg",
+        env,
+    ):
+        client = httpx.Client(timeout=300)
+        for path in paths:
+            first = time.perf_counter()
+            client.get(url + path, headers={"Accept": "text/html"})
+            cold = time.perf_counter() - first
+            times = []
+            for _ in range(5):
+                started = time.perf_counter()
+                response = client.get(url + path, headers={"Accept": "text/html"})
+                times.append(time.perf_counter() - started)
+            found["pages_ms"][path or "/"] = {
+                "first_ms": cold * 1000,
+                "warm_p50_ms": statistics.median(times) * 1000,
+                "status": response.status_code,
+            }
+    found["endpoint"] = serving.compare(store, seconds)
+    return found
+
+
+# ---- analysis -------------------------------------------------------------------------------
+
+
+def analysis(store: Path) -> dict[str, Any]:
+    """Network graphs with their metrics, and the whole audit, on the store."""
+    from graphbuild.analysis import network
+    from graphbuild.analysis.audit import run_audit
+    from graphbuild.stores.oxigraph import OxigraphStore
+
+    found: dict[str, Any] = {}
+    with OxigraphStore(store) as opened:
+        started = time.perf_counter()
+        data = network.fetch(opened)
+        found["network_fetch_s"] = time.perf_counter() - started
+        for kind in ("cooccurrence", "name-groups"):
+            started = time.perf_counter()
+            graph = network.build(kind, data)
+            network.metrics(graph)
+            found[f"network_{kind}_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        report = run_audit(opened)
+        found["audit_s"] = time.perf_counter() - started
+        found["audit_findings"] = len(report.findings)
+    return found
+
+
+# ---- the run --------------------------------------------------------------------------------
+
+
+def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    folder = corpus(size, Path(args.corpus))
+    work = Path(args.work) / f"n{size}"
+    work.mkdir(parents=True, exist_ok=True)
+    store = work / "store"
+    result: dict[str, Any] = {"documents": size}
+    print(f"[{size}] extraction", file=sys.stderr)
+    result["extraction"] = extraction(folder, min(size, 100 if args.quick else 400))
+    print(f"[{size}] build", file=sys.stderr)
+    result["build"] = build(folder, store)
+    print(f"[{size}] bulk_load reference", file=sys.stderr)
+    result["bulk_load"] = bulk_load(store, work)
+    result["build_vs_bulk_load"] = result["build"]["seconds"] / result["bulk_load"]["seconds"]
+    print(f"[{size}] queries", file=sys.stderr)
+    result["queries"] = queries(store, 2 if args.quick else 5, args.timeout, args.quick)
+    print(f"[{size}] pages and endpoint", file=sys.stderr)
+    result.update(pages(store, args.seconds))
+    print(f"[{size}] analysis", file=sys.stderr)
+    result["analysis"] = analysis(store)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--corpus", default=str(Path(tempfile.gettempdir()) / "perfkg-corpus"))
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "perfkg-scale"))
+    parser.add_argument("--json", help="Also write the figures to this file.")
+    parser.add_argument("--seconds", type=float, default=3.0, help="Per endpoint cell.")
+    parser.add_argument("--timeout", type=float, default=60.0, help="Per query.")
+    parser.add_argument("--quick", action="store_true", help="The CI smoke: short and partial.")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = [measure(size, args) for size in sizes]
+    from benchmarks.scale_report import report
+
+    print(report(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

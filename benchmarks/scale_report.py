@@ -1,0 +1,111 @@
+"""The table ``benchmarks/scale.py`` prints: one column per corpus size, the growth from the
+first size to the last, and each of issue 11's targets met or missed.
+
+>>> print(report([]))
+(no measurements)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TARGETS = {
+    "extraction docs/s per core": (">=", 100),
+    "build / bulk_load": ("<=", 1.5),
+    "build peak RSS MB": ("<=", 1536),
+    "selective queries p50 ms (worst)": ("<=", 50),
+    "pages warm p50 ms (worst)": ("<=", 200),
+    "endpoint c=8 perfkg/oxigraph (worst)": (">=", 0.8),
+}
+
+
+def _rows(result: dict[str, Any]) -> dict[str, float | str | None]:
+    build, bulk = result["build"], result["bulk_load"]
+    queries = result["queries"]
+    ok = [q for q in queries.values() if q["status"] == "ok"]
+    selective = [q["p50_ms"] for q in ok if q.get("selective")]
+    pages = result.get("pages_ms", {})
+    endpoint = result.get("endpoint", {})
+    c8 = [cell["8"]["ratio"] for cell in endpoint.values() if "8" in cell]
+    c1 = [cell["1"]["ratio"] for cell in endpoint.values() if "1" in cell]
+    return {
+        "documents": result["documents"],
+        "extraction docs/s per core": result["extraction"]["docs_per_s_1"],
+        "extraction speed-up 1 -> 2 workers": result["extraction"]["speedup_1_to_2"],
+        "build s": build["seconds"],
+        "build docs/s": result["documents"] / build["seconds"],
+        "build quads/s": build["quads_per_s"],
+        "quads": build["quads"],
+        "bulk_load s (same quads)": bulk["seconds"],
+        "build / bulk_load": result["build_vs_bulk_load"],
+        "build peak RSS MB": build["rss_mb"],
+        "bulk_load peak RSS MB": bulk["rss_mb"],
+        "N-Quads bytes per quad": bulk["bytes_per_quad"],
+        "queries run": len(queries),
+        "queries past the timeout": sum(1 for q in queries.values() if q["status"] != "ok"),
+        "queries over 10 s (p50)": sum(1 for q in ok if q["p50_ms"] > 10_000),
+        "queries over 1 s (p50)": sum(1 for q in ok if q["p50_ms"] > 1000),
+        "selective queries p50 ms (worst)": max(selective) if selective else None,
+        "all queries p50 ms (median)": _median([q["p50_ms"] for q in ok]),
+        "pages warm p50 ms (worst)": max((p["warm_p50_ms"] for p in pages.values()), default=None),
+        "pages first request ms (worst)": max(
+            (p["first_ms"] for p in pages.values()), default=None
+        ),
+        "endpoint c=1 perfkg/oxigraph (worst)": min(c1) if c1 else None,
+        "endpoint c=8 perfkg/oxigraph (worst)": min(c8) if c8 else None,
+        "network fetch s": result["analysis"].get("network_fetch_s"),
+        "network co-occurrence + metrics s": result["analysis"].get("network_cooccurrence_s"),
+        "audit s": result["analysis"].get("audit_s"),
+    }
+
+
+def _median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else None
+
+
+def _cell(value: float | str | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def _verdict(name: str, value: float | str | None) -> str:
+    if name not in TARGETS or not isinstance(value, int | float):
+        return ""
+    op, limit = TARGETS[name]
+    met = value >= limit if op == ">=" else value <= limit
+    return f"{'met' if met else 'MISSED'} ({op} {limit})"
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    """The table: a row per figure, a column per size, the growth, the verdict at the last."""
+    if not results:
+        return "(no measurements)"
+    rows = [_rows(result) for result in results]
+    names = list(rows[0])
+    width = max(len(name) for name in names)
+    header = f"{'figure':<{width}} | " + " | ".join(f"{r['documents']:>12,}" for r in rows)
+    header += " | growth   | target at the last size"
+    lines = [header, "-" * len(header)]
+    for name in names:
+        values = [row[name] for row in rows]
+        first, last = values[0], values[-1]
+        growth = ""
+        if isinstance(first, int | float) and isinstance(last, int | float) and first:
+            growth = f"x{last / first:,.2f}"
+        lines.append(
+            f"{name:<{width}} | "
+            + " | ".join(f"{_cell(v):>12}" for v in values)
+            + f" | {growth:<8} | {_verdict(name, last)}"
+        )
+    slow = [
+        f"{name} {q['p50_ms']:,.0f} ms"
+        for name, q in results[-1]["queries"].items()
+        if q["status"] == "ok" and q["p50_ms"] > 1000
+    ] + [name for name, q in results[-1]["queries"].items() if q["status"] != "ok"]
+    if slow:
+        lines.append(f"\nslowest queries at {results[-1]['documents']:,}: " + "; ".join(slow))
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""The scale benchmark runs end to end (a seconds-long smoke of every step; the figures for
+1,000 and 10,000 documents come from ``python -m benchmarks.scale``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.server
+
+
+def test_scale_benchmark_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.scale",
+            "--sizes",
+            "12,24",
+            "--quick",
+            "--seconds",
+            "0.3",
+            "--timeout",
+            "30",
+            "--corpus",
+            str(tmp_path / "corpus"),
+            "--work",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert [f["documents"] for f in figures] == [12, 24]
+    last = figures[-1]
+    assert last["build"]["quads"] > 0 and last["bulk_load"]["seconds"] > 0
+    assert all(q["status"] == "ok" for q in last["queries"].values())
+    assert all(page["status"] == 200 for page in last["pages_ms"].values())
+    assert last["endpoint"] and last["analysis"]["audit_s"] >= 0
+    for line in ("build / bulk_load", "extraction docs/s per core", "endpoint c=8"):
+        assert line in done.stdout
