@@ -67,12 +67,14 @@ class PK(DefinedNamespace):
 
     # provenance
     sourceLine: URIRef
+    sourceOrigin: URIRef
     sha256: URIRef
 
     # documents
     family: URIRef
     fiscalYear: URIRef
     encoding: URIRef
+    sourceFormat: URIRef
     lineCount: URIRef
     budgetTotal: URIRef
     basicExpenditure: URIRef

@@ -1,17 +1,17 @@
 """Reading a source file: bytes to text lines, whatever the encoding and line endings.
 
-Documents arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (with or without BOM),
-with LF or CRLF line endings and form feeds between pages. ``read_document`` returns the lines
-with their 1-based numbers as in the file; nothing is dropped here: skipping page furniture is
-the parsers' job (``is_furniture``), and :func:`bounded_lines` blanks the rows too large to read
-(reported by the caller). Every way of failing is a :class:`ReadError` with one line that names
-the file and says what to do.
+Text documents arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (with or without
+BOM), with LF or CRLF line endings and form feeds between pages. ``read_document`` returns the
+lines with their 1-based numbers as in the file; nothing is dropped here: skipping page
+furniture is the parsers' job (``is_furniture``), and :func:`bounded_lines` blanks the rows too
+large to read (reported by the caller). Every way of failing is a :class:`ReadError` with one
+line that names the file and says what to do.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -28,10 +28,16 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the source file: its 1-based number, its text and its TAB-separated cells."""
+    """One line of the source file: its 1-based number, its text and its TAB-separated cells.
+
+    ``origin`` says where a line read from a PDF, workbook, web page or Word file came from
+    ("page 3, table 2, row 5", "sheet 项目绩效目标表, row 7", "table 4, row 2"); None for text
+    files, whose ``number`` is the file's own line number.
+    """
 
     number: int
     text: str
+    origin: str | None = None
 
     @property
     def cells(self) -> list[str]:
@@ -45,9 +51,15 @@ class Line:
 
 @dataclass(frozen=True)
 class SourceText:
+    """A document read into lines: its file name, its text encoding, its lines, the format it
+    was read from (``text``, ``pdf``, ``xlsx``, ``xls``, ``html``, ``docx``) and notes on parts
+    that could not be read (each becomes a warning diagnostic)."""
+
     name: str
     encoding: str
     lines: list[Line]
+    source_format: str = "text"
+    notes: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
@@ -161,7 +173,7 @@ def bounded_lines(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, str]]
             kept.append(line)
             continue
         skipped.append((line, reason))
-        kept.append(Line(line.number, ""))
+        kept.append(Line(line.number, "", line.origin))
     return kept, skipped
 
 

@@ -170,6 +170,7 @@ class _Mapper:
         if doc.year is not None:
             add((s, PKT.fiscalYear, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
         add((s, PKT.encoding, _str(doc.encoding)))
+        add((s, PKT.sourceFormat, _str(doc.source_format)))
         add((s, PKT.lineCount, _int(doc.lines)))
         for amount, prop in (
             (doc.budget_total_yuan, PKT.budgetTotal),
@@ -204,6 +205,8 @@ class _Mapper:
         add((s, A, PKT.Project))
         add((s, DERIVED, self.doc))
         add((s, LINE, _int(project.line)))
+        if project.origin is not None:
+            add((s, PKT.sourceOrigin, _str(project.origin)))
         add((s, RDFS.label, _zh(project.project)))
         if project.project_code is not None:
             add((s, DCTERMS.identifier, _str(project.project_code)))
@@ -250,6 +253,8 @@ class _Mapper:
         add((s, A, PKT.PerformanceTarget))
         add((s, DERIVED, self.doc))
         add((s, LINE, _int(target.line)))
+        if target.origin is not None:
+            add((s, PKT.sourceOrigin, _str(target.origin)))
         add((s, PKT.table, TABLES[target.table]))
         add((s, PKT.period, _code(target.period)))
         if target.project_line is not None:
@@ -347,6 +352,8 @@ class _Mapper:
         add((s, DERIVED, self.doc))
         if diagnostic.line is not None:
             add((s, LINE, _int(diagnostic.line)))
+        if diagnostic.origin is not None:
+            add((s, PKT.sourceOrigin, _str(diagnostic.origin)))
         add((s, PKT.reason, _str(diagnostic.reason)))
         add((s, PKT.severity, _code(diagnostic.severity)))
         if diagnostic.cells:
