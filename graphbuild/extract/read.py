@@ -4,8 +4,10 @@ Text documents arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (wit
 BOM), with LF or CRLF line endings and form feeds between pages. ``read_document`` returns the
 lines with their 1-based numbers as in the file; nothing is dropped here: skipping page
 furniture is the parsers' job (``is_furniture``), and :func:`bounded_lines` blanks the rows too
-large to read (reported by the caller). Every way of failing is a :class:`ReadError` with one
-line that names the file and says what to do.
+large to read (reported by the caller). PDF, Excel, HTML and Word files are recognised by their
+content and turned into the same lines by :mod:`graphbuild.extract.sources` (one line per table
+row, cells joined by TAB; each line keeps its ``origin``). Every way of failing is a
+:class:`ReadError` with one line that names the file and says what to do.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         codec = _utf16_without_bom(sample)
         if codec is None:
             raise ReadError(
-                f"{name}: this is a binary file, not text; convert the PDF to text first"
+                f"{name}: a binary file of a kind not read (neither text, PDF, Excel, HTML nor "
+                "Word); convert it to one of them"
             )
         return _utf16(data, codec, name)
     try:
@@ -177,8 +180,20 @@ def bounded_lines(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, str]]
     return kept, skipped
 
 
+def read_text(data: bytes, name: str) -> SourceText:
+    """A text document's bytes as numbered lines (``ReadError`` if they are not text)."""
+    text, encoding = decode(data, name)
+    return SourceText(name=name, encoding=encoding, lines=split_lines(text))
+
+
 def read_document(path: Path | str) -> SourceText:
-    """Read a document file into numbered lines, or raise ``ReadError`` with a clear message."""
+    """Read a document file into numbered lines, or raise ``ReadError`` with a clear message.
+
+    The format is told from the content, never from the file name: text (any of the encodings
+    above), PDF with a text layer, Excel (.xlsx, .xls), HTML or Word (.docx).
+    """
+    from graphbuild.extract.sources import read_source
+
     path = Path(path)
     name = path.name
     try:
@@ -186,15 +201,16 @@ def read_document(path: Path | str) -> SourceText:
     except OSError as error:
         raise ReadError(f"{path}: cannot open the file ({error.strerror})") from None
     if path.is_dir():
-        raise ReadError(f"{path}: is a folder; pass the text files inside it")
+        raise ReadError(f"{path}: is a folder; pass the document files inside it")
     if size > MAX_BYTES:
         raise ReadError(f"{path}: {size // 2**20} MB is over the {MAX_BYTES // 2**20} MB limit")
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(f"{path}: cannot read the file ({error.strerror})") from None
-    text, encoding = decode(data, name)
-    return SourceText(name=name, encoding=encoding, lines=split_lines(text))
+    if len(data) > MAX_BYTES:  # the file grew since stat
+        raise ReadError(f"{path}: over the {MAX_BYTES // 2**20} MB limit")
+    return read_source(data, name)
 
 
 _FURNITURE = [

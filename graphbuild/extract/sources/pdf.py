@@ -1,0 +1,175 @@
+"""PDF files with a text layer: ruled tables as grids, the rest as text lines, page by page.
+
+pdfplumber (on pdfminer.six) gives each page's characters with their positions and its ruling
+lines. On every page:
+
+- tables are found from the ruling lines (pdfplumber's ``lines`` strategy: cells are the
+  rectangles the lines enclose, a merged cell is one rectangle over several grid positions);
+  the grid's rows and columns are the cells' distinct top and left edges, each cell printed at
+  its top-left position and the positions it covers left empty; a cell's characters are read
+  line by line and the lines joined (text wrapped inside a cell, a number broken over two lines);
+  a lone framed box (one cell) is text, not a table;
+- characters outside tables are text lines, paragraphs and tables without ruling lines
+  (:mod:`graphbuild.extract.sources.pdf_text`);
+- tables and text are put in order of their position on the page; pages follow each other.
+
+Characters drawn twice (fake bold) are read once. A PDF without any text (a scan) is refused
+with a ``ReadError`` saying it needs OCR; scanned pages inside a PDF with text are reported as
+notes. Pages are read and released one at a time.
+"""
+
+from __future__ import annotations
+
+import io
+from bisect import bisect_right
+from typing import Any
+
+from graphbuild.extract.read import ReadError, SourceText
+from graphbuild.extract.sources.layout import (
+    LEFT,
+    UP,
+    Block,
+    GridCell,
+    Table,
+    cell_text,
+    to_source,
+)
+from graphbuild.extract.sources.pdf_text import text_blocks, text_lines
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+OCR_HINT = "run OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf) and extract the result"
+
+
+def read_pdf(data: bytes, name: str) -> SourceText:
+    """The lines of a PDF with a text layer (``ReadError`` if it has none or cannot be read)."""
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except Exception as error:  # noqa: BLE001 - pdfminer raises many kinds for damaged files
+        raise ReadError(_open_error(name, error)) from None
+    blocks: list[Block] = []
+    notes: list[str] = []
+    chars = unmapped = 0
+    scanned: list[int] = []
+    with pdf:
+        for number, page in enumerate(pages, 1):
+            try:
+                page_chars, page_unmapped, has_images, page_blocks = _page(page, number)
+            except ReadError:
+                raise
+            except Exception as error:  # noqa: BLE001
+                raise ReadError(
+                    f"{name}: page {number} of the PDF cannot be read ({_reason(error)}); "
+                    "open it in a PDF reader and save or print it to a new PDF"
+                ) from None
+            finally:
+                page.close()
+            chars += page_chars
+            unmapped += page_unmapped
+            if not page_chars and has_images:
+                scanned.append(number)
+            blocks.extend(page_blocks)
+    if chars == 0:
+        if scanned:
+            raise ReadError(
+                f"{name}: a scanned PDF (page images without a text layer); it needs OCR: "
+                f"{OCR_HINT}"
+            )
+        raise ReadError(f"{name}: the PDF holds no text; nothing to extract")
+    if unmapped > chars // 2:
+        raise ReadError(
+            f"{name}: the PDF's fonts do not say which characters they draw, so its text "
+            f"cannot be read; it needs OCR: {OCR_HINT}"
+        )
+    if scanned:
+        pages_text = ", ".join(map(str, scanned[:20])) + (" …" if len(scanned) > 20 else "")
+        notes.append(
+            f"page(s) {pages_text} have no text layer (scanned?) and were not read; {OCR_HINT}"
+        )
+    return to_source(name, blocks, source_format="pdf", encoding="pdf text layer", notes=notes)
+
+
+def _page(page: Any, number: int) -> tuple[int, int, bool, list[Block]]:
+    """Characters, unmapped characters, whether the page has images, and its blocks."""
+    page = page.dedupe_chars()
+    chars = [c for c in page.chars if c.get("text")]
+    if not chars:
+        return 0, 0, bool(page.images), []
+    unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    items: list[tuple[float, Block]] = []
+    taken: set[int] = set()
+    tables = [t for t in page.find_tables(TABLE_SETTINGS) if len(t.cells) > 1]
+    for index, table in enumerate(sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0])), 1):
+        grid, used = _grid(table, chars, f"page {number}, table {index}")
+        taken.update(used)
+        items.append((table.bbox[1], grid))
+    rest = [c for i, c in enumerate(chars) if i not in taken]
+    items.extend(text_blocks(text_lines(rest), number))
+    items.sort(key=lambda item: item[0])
+    return len(chars), unmapped, bool(page.images), [block for _, block in items]
+
+
+def _grid(table: Any, chars: list[dict[str, Any]], where: str) -> tuple[Table, set[int]]:
+    """A ruled table as a grid, and the indexes of the characters read into its cells."""
+    from pdfplumber.utils import extract_text
+
+    cells = sorted(set(table.cells), key=lambda c: (c[1], c[0]))
+    tops = sorted({c[1] for c in cells})
+    lefts = sorted({c[0] for c in cells})
+    grid: list[list[GridCell]] = [[""] * len(lefts) for _ in tops]
+    slots: dict[tuple[int, int], int] = {}
+    anchors: list[tuple[int, int]] = []
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        r0, c0 = tops.index(top), lefts.index(x0)
+        r1 = bisect_right(tops, bottom - 0.01) - 1
+        c1 = bisect_right(lefts, x1 - 0.01) - 1
+        anchors.append((r0, c0))
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) in slots:
+                    continue
+                slots[(r, c)] = index
+                if (r, c) != (r0, c0):
+                    grid[r][c] = LEFT if r == r0 else UP
+    contents: list[list[dict[str, Any]]] = [[] for _ in cells]
+    used: set[int] = set()
+    x0, top, x1, bottom = table.bbox
+    for position, char in enumerate(chars):
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if not (x0 <= cx < x1 and top <= cy < bottom):
+            continue
+        slot = slots.get((bisect_right(tops, cy) - 1, bisect_right(lefts, cx) - 1))
+        if slot is None:
+            continue
+        cx0, ctop, cx1, cbottom = cells[slot]
+        if cx0 <= cx < cx1 and ctop <= cy < cbottom:
+            contents[slot].append(char)
+            used.add(position)
+    for index, (r0, c0) in enumerate(anchors):
+        if contents[index]:
+            grid[r0][c0] = cell_text(extract_text(contents[index]))
+    return Table(grid, [f"{where}, row {r + 1}" for r in range(len(tops))]), used
+
+
+def _open_error(name: str, error: Exception) -> str:
+    wrapped = [error, *[a for a in error.args if isinstance(a, BaseException)]]
+    kinds = {type(e).__name__ for e in wrapped}
+    text = _reason(wrapped[-1])
+    if kinds & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"} or (
+        "password" in text.lower() or "encrypt" in text.lower()
+    ):
+        return (
+            f"{name}: the PDF is password-protected; remove the password (e.g. qpdf --decrypt "
+            "--password=… in.pdf out.pdf) and extract the new file"
+        )
+    return (
+        f"{name}: a damaged PDF ({text}); open it in a PDF reader and save or print it to a new PDF"
+    )
+
+
+def _reason(error: Exception) -> str:
+    cause = error.__cause__ or error.__context__
+    text = str(error).strip() or (str(cause).strip() if cause else "") or type(error).__name__
+    return text.splitlines()[0][:160]
