@@ -93,8 +93,7 @@ def read_pdf(data: bytes, name: str) -> SourceText:
 
 def _page(page: Any, number: int) -> tuple[int, int, bool, list[Block]]:
     """Characters, unmapped characters, whether the page has images, and its blocks."""
-    page = page.dedupe_chars()
-    chars = [c for c in page.chars if c.get("text")]
+    chars = _unique(page.chars)
     if not chars:
         return 0, 0, bool(page.images), []
     unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
@@ -109,6 +108,29 @@ def _page(page: Any, number: int) -> tuple[int, int, bool, list[Block]]:
     items.extend(text_blocks(text_lines(rest), number))
     items.sort(key=lambda item: item[0])
     return len(chars), unmapped, bool(page.images), [block for _, block in items]
+
+
+def _unique(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The characters, each drawn once: a glyph drawn again within a point of itself, as fake
+    bold text is, counts once (linear: a glyph is compared with the last few of the same text
+    near the same height)."""
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    unique = []
+    for char in chars:
+        text = char.get("text")
+        if not text:
+            continue
+        x0, top = char["x0"], char["top"]
+        bucket = int(top)
+        if any(
+            abs(x0 - x) <= 1 and abs(top - y) <= 1
+            for near in (bucket - 1, bucket, bucket + 1)
+            for x, y in seen.get((text, near), ())[-8:]  # the last few: bounded work
+        ):
+            continue
+        seen.setdefault((text, bucket), []).append((x0, top))
+        unique.append(char)
+    return unique
 
 
 def _grid(table: Any, chars: list[dict[str, Any]], where: str) -> tuple[Table, set[int]]:
