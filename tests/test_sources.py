@@ -1,0 +1,552 @@
+"""PDF, Excel, HTML and Word documents read into the line model the parsers read unchanged.
+
+The documents are written here from the samples' own tables (tests/source_fixtures.py): for a
+Shanxi document with two project tables, the Henan consolidated project table and a
+final-accounts report with its indicator table, the targets extracted from every format equal
+those extracted from the text.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from graphbuild.extract import extract_file, extract_text
+from graphbuild.extract.read import ReadError, SourceText, read_document, split_lines
+from graphbuild.records import Target
+from tests import source_fixtures as fx
+
+WRITERS = {
+    "xlsx": fx.write_xlsx,
+    "xls": fx.write_xls,
+    "html": fx.write_html,
+    "docx": fx.write_docx,
+    "pdf": fx.write_pdf,
+}
+
+
+def key(target: Target) -> tuple:
+    return (
+        target.project,
+        target.period,
+        target.level1,
+        target.level2,
+        target.level3,
+        target.value,
+    )
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Every case in every format, and in text."""
+    folder = tmp_path_factory.mktemp("sources")
+    files: dict[tuple[str, str], Path] = {}
+    for case in fx.CASES:
+        text = folder / f"{case}.txt"
+        text.write_text(fx.case_text(case), encoding="utf-8")
+        files[(case, "text")] = text
+        items = fx.blocks(fx.case_lines(case))
+        for fmt, writer in WRITERS.items():
+            files[(case, fmt)] = writer(items, folder / f"{case}.{fmt}")
+    return files
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+@pytest.mark.parametrize("case", list(fx.CASES))
+def test_every_format_gives_the_targets_of_the_text(
+    written: dict[tuple[str, str], Path], case: str, fmt: str
+) -> None:
+    expected = extract_file(written[(case, "text")])
+    start = time.perf_counter()
+    got = extract_file(written[(case, fmt)])
+    assert time.perf_counter() - start < 5
+    assert got.document.source_format == fmt
+    assert expected.targets, case
+    assert [key(t) for t in got.targets] == [key(t) for t in expected.targets]
+    assert [p.project for p in got.projects] == [p.project for p in expected.projects]
+    assert [(t.number, t.unit, t.kind) for t in got.targets] == [
+        (t.number, t.unit, t.kind) for t in expected.targets
+    ]
+    assert all(t.origin for t in got.targets) and all(p.origin for p in got.projects)
+
+
+def test_the_fixtures_have_merged_cells_and_wrapped_text() -> None:
+    """The comparison above means something: the tables carry merges and wrapped cells."""
+    for case in fx.CASES:
+        grids = [b for b in fx.blocks(fx.case_lines(case)) if isinstance(b, fx.Grid)]
+        merges = [m for g in grids for m in g.merges]
+        assert any(r1 > r0 for r0, _, r1, _ in merges), case  # vertical spans
+        assert any(c1 > c0 for _, c0, _, c1 in merges), case  # horizontal spans
+        assert any(len(fx.wrapped(cell)) > 1 for g in grids for row in g.rows for cell in row)
+
+
+def test_text_files_keep_their_lines_and_no_origin(written: dict[tuple[str, str], Path]) -> None:
+    extraction = extract_file(written[("shanxi", "text")])
+    assert extraction.document.source_format == "text"
+    assert all(t.origin is None for t in extraction.targets)
+    assert all(d.origin is None for d in extraction.diagnostics)
+
+
+# ----------------------------------------------------------------------------- provenance
+
+
+def test_a_pdf_target_carries_its_page_table_and_row(written: dict[tuple[str, str], Path]) -> None:
+    path = written[("shanxi", "pdf")]
+    source = read_document(path)
+    extraction = extract_text(source)
+    screen = next(
+        t for t in extraction.targets if t.level3 == "电子显示屏" and t.period == "annual"
+    )
+    assert screen.origin == "page 1, table 1, row 18"
+    line = source.lines[screen.line - 1]
+    assert line.origin == screen.origin and "电子显示屏" in line.cells
+    second = next(p for p in extraction.projects if p.project == "档案馆加层工程")
+    assert second.origin == "page 2, line 1"  # its title, above the table
+    for target in extraction.targets:
+        assert re.fullmatch(r"page \d+, table \d+, row \d+", target.origin or "")
+        assert target.level3.replace(" ", "") in source.lines[target.line - 1].text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "pattern"),
+    [
+        ("xlsx", r"sheet 表\d+, row \d+"),
+        ("xls", r"sheet 表\d+, row \d+"),
+        ("html", r"table \d+, row \d+"),
+        ("docx", r"table \d+, row \d+"),
+    ],
+)
+def test_targets_say_where_they_came_from(
+    written: dict[tuple[str, str], Path], fmt: str, pattern: str
+) -> None:
+    extraction = extract_file(written[("henan", fmt)])
+    assert all(re.fullmatch(pattern, t.origin or "") for t in extraction.targets)
+    assert extraction.diagnostics and all(d.origin for d in extraction.diagnostics if d.line)
+
+
+# ----------------------------------------------------------------------------- detection
+
+
+@pytest.mark.parametrize(
+    ("case", "fmt", "name"),
+    [
+        ("shanxi", "pdf", "report.txt"),
+        ("shanxi", "xlsx", "workbook.bin"),
+        ("henan", "docx", "table.xlsx"),
+        ("henan", "xls", "old.dat"),
+        ("final_accounts", "html", "page.txt"),
+    ],
+)
+def test_the_format_is_told_by_content_not_by_name(
+    written: dict[tuple[str, str], Path], tmp_path: Path, case: str, fmt: str, name: str
+) -> None:
+    renamed = tmp_path / name
+    renamed.write_bytes(written[(case, fmt)].read_bytes())
+    extraction = extract_file(renamed)
+    assert extraction.document.source_format == fmt
+    assert extraction.document.document == name
+    assert [key(t) for t in extraction.targets] == [
+        key(t) for t in extract_file(written[(case, "text")]).targets
+    ]
+
+
+def test_a_gbk_web_page_is_decoded_as_it_declares(tmp_path: Path) -> None:
+    items = fx.blocks(fx.case_lines("henan"))
+    page = fx.write_html(items, tmp_path / "gbk.html", encoding="gb18030")
+    assert "gb2312" in page.read_bytes()[:300].decode("ascii", "replace")
+    source = read_document(page)
+    assert source.encoding == "gb18030"
+    expected = extract_text(SourceText("t.txt", "utf-8", split_lines(fx.case_text("henan"))))
+    assert [key(t) for t in extract_text(source).targets] == [key(t) for t in expected.targets]
+
+
+# ----------------------------------------------------------------------------- refusals
+
+
+def _scanned_pdf(path: Path) -> Path:
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("RGB", (600, 300), "white")
+    draw = ImageDraw.Draw(image)
+    for y in range(20, 280, 40):  # a ruled table, as a scan shows it
+        draw.line([(20, y), (580, y)], fill="black", width=2)
+    pdf = canvas.Canvas(str(path))
+    for _ in range(2):
+        pdf.drawImage(ImageReader(image), 50, 400, 500, 250)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_scanned_pdf_is_refused_saying_it_needs_ocr(tmp_path: Path) -> None:
+    path = _scanned_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(ReadError) as error:
+        read_document(path)
+    message = str(error.value)
+    assert message.startswith("scan.pdf: a scanned PDF") and "OCR" in message
+    assert "\n" not in message
+
+
+def _damaged(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes(range(256)) * 8 + data[middle + 2048 :]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx", "xls", "docx"])
+@pytest.mark.parametrize("how", ["truncated", "damaged"])
+def test_a_truncated_or_damaged_file_is_one_line_of_error(
+    written: dict[tuple[str, str], Path], tmp_path: Path, fmt: str, how: str
+) -> None:
+    data = written[("henan", fmt)].read_bytes()
+    broken = tmp_path / f"broken.{fmt}"
+    broken.write_bytes(data[: len(data) // 2] if how == "truncated" else _damaged(data))
+    if fmt == "pdf" and how == "damaged":
+        # pdfminer recovers the objects around a damaged stretch, as PDF viewers do: the
+        # document is read without the damaged part, or refused; never a traceback
+        try:
+            read_document(broken)
+        except ReadError as error:
+            assert "\n" not in str(error)
+        return
+    with pytest.raises(ReadError) as error:
+        read_document(broken)
+    message = str(error.value)
+    assert message.startswith(f"broken.{fmt}: ") and "\n" not in message
+    assert re.search(r"damaged|truncated", message)
+
+
+def test_a_truncated_web_page_reads_what_it_holds(
+    written: dict[tuple[str, str], Path], tmp_path: Path
+) -> None:
+    """Browsers show a truncated page; so does the reader (no error, the rows it holds)."""
+    data = written[("henan", "html")].read_bytes()
+    cut = tmp_path / "cut.html"
+    cut.write_bytes(data[: len(data) // 2])
+    assert (
+        0 < len(extract_file(cut).targets) < len(extract_file(written[("henan", "html")]).targets)
+    )
+
+
+def test_binary_junk_in_a_web_page_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "junk.html"
+    page.write_bytes(b'<!DOCTYPE html><meta charset="utf-8"><p>' + bytes(range(128, 256)) * 40)
+    with pytest.raises(ReadError, match=r"^junk.html: the web page is not valid utf-8 text"):
+        read_document(page)
+
+
+def test_a_password_protected_pdf_is_refused(tmp_path: Path) -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    locked = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(locked), encrypt=pdfencrypt.StandardEncryption("user", "owner"))
+    pdf.drawString(100, 700, "secret")
+    pdf.save()
+    with pytest.raises(ReadError, match=r"^locked.pdf: the PDF is password-protected; remove"):
+        read_document(locked)
+    opened = tmp_path / "opened.pdf"  # an owner password only: readable by anyone
+    pdf = canvas.Canvas(str(opened), encrypt=pdfencrypt.StandardEncryption("", "owner"))
+    pdf.drawString(100, 700, "readable")
+    pdf.save()
+    assert read_document(opened).lines[0].text == "readable"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "WordDocument".encode("utf-16-le"),
+            "a Word 97-2003 document (.doc); save it as .docx",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
+            "a password-protected Office file",
+        ),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "a PNG image, not a document; run OCR"),
+        (b"{\\rtf1\\ansi ...}", "an RTF document"),
+    ],
+)
+def test_other_office_files_and_images_are_refused_with_what_to_do(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "file.txt"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match=re.escape(f"file.txt: {message}")):
+        read_document(path)
+
+
+def test_a_zip_that_is_no_office_file_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data/report.txt", "项目")
+    with pytest.raises(ReadError, match="a ZIP archive, not an Excel or Word document"):
+        read_document(path)
+
+
+# ----------------------------------------------------------------------------- the graph
+
+
+def test_origins_and_the_format_go_into_the_graph_and_back(
+    written: dict[tuple[str, str], Path],
+) -> None:
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from graphbuild.graph.mapping import document_graph
+    from graphbuild.graph.reading import records_from_graph
+    from graphbuild.records import to_dict
+    from graphbuild.vocab import PK, SHAPES_FILE
+
+    extraction = extract_file(written[("shanxi", "pdf")])
+    graph = document_graph(extraction, base="http://example.org/kg/")
+    assert (None, PK.sourceOrigin, None) in graph
+    back = records_from_graph(graph)
+    assert back.document.source_format == "pdf"
+    assert sorted((t.line, t.period, t.origin) for t in back.targets) == sorted(
+        (t.line, t.period, t.origin) for t in extraction.targets
+    )
+    assert [to_dict(p)["origin"] for p in back.projects] == [p.origin for p in extraction.projects]
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    conforms, _, text = validate(graph, shacl_graph=shapes, inference="none")
+    assert conforms, str(text)[:2000]
+
+
+# ----------------------------------------------------------------------------- merged cells
+
+
+def lines_of(source: SourceText) -> list[str]:
+    return [line.text for line in source.lines if line.text]
+
+
+def test_html_spans_print_as_pdf_to_text_prints_them(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><body><h1>项目支出绩效目标表</h1><table>"
+        "<caption>(2024年度)</caption>"
+        '<tr><td colspan="4">标题行横跨整表</td></tr>'
+        "<tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th></tr>"
+        '<tr><td rowspan="3">产出<br/>指标</td><td rowspan="2">数量指标</td><td>台数</td>'
+        "<td>≥1<br>台</td></tr>"
+        "<tr><td>人数</td><td>5人</td></tr>"
+        '<tr><td colspan="2">质量合格率</td><td>100%</td></tr>'
+        '<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>满意度</td><td rowspan="0">≥95%</td></tr>'
+        "<tr><td colspan='2'>填报人：</td><td>张三</td></tr>"
+        "</table><p>注：<span>单位</span>为元</p><script>document.write('<p>x</p>')</script>"
+        '<div style="display: none">隐藏</div></body></html>',
+        encoding="utf-8",
+    )
+    source = read_document(page)
+    assert lines_of(source) == [
+        "项目支出绩效目标表",
+        "(2024年度)",
+        "标题行横跨整表",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t台数\t≥1台",
+        "\t\t人数\t5人",
+        "\t质量合格率\t\t100%",
+        "满意度指标\t服务对象满意度指标\t满意度\t≥95%",
+        "填报人：\t\t张三\t",
+        "注：单位为元",
+    ]
+    rows = [line for line in source.lines if "\t" in line.text]
+    assert rows[1].origin == "table 1, row 3"
+
+
+def test_word_grid_spans_and_vertical_merges(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("项目支出绩效目标表")
+    table = document.add_table(rows=4, cols=4)
+    cells = [row.cells for row in table.rows]
+    cells[0][0].merge(cells[0][3]).text = "标题行横跨整表"
+    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "指标值"]):
+        cells[1][col].text = text
+    merged = cells[2][0].merge(cells[3][0])
+    merged.text = "产出指标"
+    merged.add_paragraph("（共两行）")
+    cells[2][1].text, cells[2][2].text, cells[2][3].text = "数量指标", "台数", "1台"
+    cells[3][2].text, cells[3][3].text = "人数", "5人"
+    row = table.rows[3]._tr  # the last row starts one grid column in (w:gridBefore)
+    row.get_or_add_trPr().append(parse_xml(f'<w:gridBefore {nsdecls("w")} w:val="1"/>'))
+    row.remove(row.tc_lst[0])
+    path = tmp_path / "w.docx"
+    document.save(str(path))
+    assert lines_of(read_document(path)) == [
+        "项目支出绩效目标表",
+        "标题行横跨整表",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标（共两行）\t数量指标\t台数\t1台",
+        "\t\t人数\t5人",
+    ]
+
+
+def test_sheet_titles_notes_and_number_formats(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, Side
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目绩效目标表"
+    line = Side(style="thin")
+    sheet["B1"] = "部门整体支出绩效目标表"
+    sheet.merge_cells("B1:E1")
+    sheet["B2"] = "单位：万元"  # unmerged, no border: a text line
+    for row, values in enumerate(
+        [
+            ["一级指标", "三级指标", "指标值", "金额"],
+            ["产出指标", "完成率", 0.95, 1234567],
+            [None, "工期", None, 45657],
+            ["效益指标", None, None, None],  # one cell with text, bordered: a table row
+        ],
+        start=3,
+    ):
+        for col, value in enumerate(values, start=2):
+            cell = sheet.cell(row, col, value)
+            cell.border = Border(left=line, right=line, top=line, bottom=line)
+    sheet["D4"].number_format = "0%"
+    sheet["E4"].number_format = '#,##0.00"元"'
+    sheet["E5"].number_format = 'yyyy"年"m"月"d"日"'
+    sheet.merge_cells("B4:B5")
+    sheet["B8"] = "注：本表为测试"
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    source = read_document(path)
+    assert lines_of(source) == [
+        "部门整体支出绩效目标表",
+        "单位：万元",
+        "一级指标\t三级指标\t指标值\t金额",
+        "产出指标\t完成率\t95%\t1,234,567.00元",
+        "\t工期\t\t2024年12月31日",
+        "效益指标\t\t\t",
+        "注：本表为测试",
+    ]
+    header = next(line for line in source.lines if line.is_row)
+    assert header.origin == "sheet 项目绩效目标表, row 3"
+
+
+def test_a_pdf_without_ruling_lines_gives_rows_and_paragraphs(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    fx.register_font()
+    path = tmp_path / "plain.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("WQY", 10)
+    text = "为加强预算绩效管理，提高财政资金使用效益，" * 3
+    first, second = text[:50], text[50:]
+    pdf.drawString(40, 800, "一、部门职责")
+    pdf.drawString(40, 780, first)  # a paragraph wrapped over two lines
+    pdf.drawString(40, 766, second)
+    for y, row in (
+        (700, ("一级指标", "三级指标", "指标值")),
+        (686, ("产出指标", "", "≥95%")),
+        (672, ("", "完成时间", "2024年12月")),
+    ):
+        for x, cell in zip((40, 200, 400), row, strict=True):
+            pdf.drawString(x, y, cell)
+    pdf.drawString(280, 30, "- 3 -")
+    pdf.save()
+    source = read_document(path)
+    assert lines_of(source) == [
+        "一、部门职责",
+        first + second,
+        "一级指标\t三级指标\t指标值",
+        "产出指标\t\t≥95%",
+        "\t完成时间\t2024年12月",
+        "- 3 -",
+    ]
+    assert source.lines[0].origin == "page 1, line 1"
+
+
+def test_fake_bold_is_read_once_and_a_scanned_page_is_a_note(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    fx.register_font()
+    path = tmp_path / "bold.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("WQY", 12)
+    for offset in (0, 0.3, 0.6):  # bold drawn as the same text three times, shifted
+        pdf.drawString(40 + offset, 800, "项目支出绩效目标表")
+    pdf.showPage()
+    pdf.drawImage(ImageReader(Image.new("RGB", (60, 30), "gray")), 40, 700, 300, 150)
+    pdf.showPage()
+    pdf.save()
+    source = read_document(path)
+    assert lines_of(source) == ["项目支出绩效目标表"]
+    assert source.notes == [
+        "page(s) 2 have no text layer (scanned?) and were not read; run OCR first "
+        "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf) and extract the result"
+    ]
+    extraction = extract_text(source)
+    assert any(d.reason == source.notes[0] and d.line is None for d in extraction.diagnostics)
+
+
+# ----------------------------------------------------------------------------- limits
+
+
+def test_huge_spans_cost_what_the_file_holds(tmp_path: Path) -> None:
+    """Spans are clipped (a row is read up to 256 cells, a rowspan to the table's end) and the
+    cells they cover are counted: a small page declaring a quadratic grid is refused quickly."""
+    wide = tmp_path / "wide.html"
+    wide.write_text("<table>" + '<tr><td colspan="1000">x</td></tr>' * 2000 + "</table>")
+    start = time.perf_counter()
+    source = read_document(wide)
+    assert time.perf_counter() - start < 5
+    assert len(source.lines) == 2000 and all(line.text == "x" for line in source.lines)
+    tall = tmp_path / "tall.html"
+    tall.write_text("<table>" + '<tr><td colspan="1000" rowspan="65534">x</td></tr>' * 2000)
+    start = time.perf_counter()
+    with pytest.raises(ReadError, match=r"^tall.html: the page's tables span more cells"):
+        read_document(tall)
+    assert time.perf_counter() - start < 5
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: dict[tuple[str, str], Path]
+) -> None:
+    import graphbuild.extract.sources as sources
+
+    monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(ReadError, match=r"unpacks to \d+ MB, over the 0 MB limit"):
+        read_document(written[("henan", "xlsx")])
+
+
+def test_a_far_away_cell_does_not_make_every_row_wide(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"] = "一级指标", "指标值"
+    sheet["XFD50000"] = "stray"
+    path = tmp_path / "stray.xlsx"
+    book.save(path)
+    rows = [line.cells for line in read_document(path).lines if line.is_row]
+    assert rows == [["一级指标", "指标值", ""]]
+
+
+# ----------------------------------------------------------------------------- the command line
+
+
+def test_extract_and_summary_take_every_format(written: dict[tuple[str, str], Path]) -> None:
+    from click.testing import CliRunner
+
+    from graphbuild.cli import main
+
+    folder = written[("henan", "pdf")].parent
+    result = CliRunner().invoke(main, ["extract", str(folder), "--summary"])
+    assert result.exit_code == 0, result.output
+    for fmt in ("pdf", "xlsx", "xls", "html", "docx"):
+        assert f"henan.{fmt}: henan_budget (" in result.output
+        assert f"read as {fmt})" in result.output
+    assert result.output.count("targets 114,") == 6  # the text and five other formats
