@@ -418,3 +418,69 @@ def _draw_table(pdf, grid: Grid, y: float, usable: float) -> float:
                 for index, line in enumerate(texts[(r, c)]):
                     pdf.drawString(left + PAD, top - PAD - TABLE_SIZE - index * leading, line)
     return y
+
+
+# ----------------------------------------------------------------------------- a clean layout
+
+
+def clean_shanxi(extraction, count: int) -> list[Block]:
+    """Shanxi project tables as a department's own workbook lays them out, rebuilt from the
+    records of the text: every label in its column, on the first row of its merged span."""
+    items: list[Block] = []
+    for project in extraction.projects[:count]:
+        targets = [t for t in extraction.targets if t.project_line == project.line]
+        halves = [
+            [t for t in targets if t.period == "implementation"],
+            [t for t in targets if t.period == "annual"],
+        ]
+        rows = [
+            ["项目名称", "", project.project, "", "", "", "", ""],
+            ["主管部门及代码", "", f"{project.department_code}-{project.department}", "",
+             "实施单位", project.implementing_unit or "", "", ""],
+            ["项目资金(元)", "实施期资金总额:", f"{project.total_funds_yuan or 0:,.0f}", "",
+             "年度资金总额:", f"{project.annual_funds_yuan or 0:,.0f}", "", ""],
+            ["实施期目标", "", "", "", "", "年度目标", "", ""],
+            ["总体目标", project.goal_implementation or "", "", "", "",
+             project.goal_annual or "", "", ""],
+            ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
+        ]  # fmt: skip
+        merges = [(0, 0, 0, 1), (0, 2, 0, 7), (1, 0, 1, 1), (1, 2, 1, 3), (1, 5, 1, 7),
+                  (2, 5, 2, 7), (3, 0, 3, 4), (3, 5, 3, 7), (4, 1, 4, 4), (4, 5, 4, 7)]  # fmt: skip
+        first = len(rows)
+        for i in range(max(map(len, halves))):
+            left = halves[0][i] if i < len(halves[0]) else None
+            right = halves[1][i] if i < len(halves[1]) else None
+            rows.append(
+                [""]
+                + (
+                    [left.level1 or "", left.level2 or "", left.level3, left.value]
+                    if left
+                    else [""] * 4
+                )
+                + ([right.level2 or "", right.level3, right.value] if right else [""] * 3)
+            )
+        rows.append(["负责人:", "", "", "联系电话:", "", "填报日期:", "", ""])
+        last = len(rows) - 2
+        merges.append((first - 1, 0, last, 0))
+        for col, parent in ((1, None), (2, 1), (5, None)):  # equal labels below: one merged cell
+            r = first
+            while r <= last:
+                end = r
+                while (
+                    rows[r][col]
+                    and end < last
+                    and rows[end + 1][col] == rows[r][col]
+                    and (parent is None or rows[end + 1][parent] in ("", rows[r][parent]))
+                ):
+                    end += 1
+                for k in range(r + 1, end + 1):
+                    rows[k][col] = ""
+                if end > r:
+                    merges.append((r, col, end, col))
+                r = end + 1
+        items += [
+            "侯马经济开发区预算部门（单位）项目支出绩效目标表",
+            "(2024年度)",
+            Grid(rows, merges),
+        ]
+    return items

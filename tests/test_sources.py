@@ -550,3 +550,16 @@ def test_extract_and_summary_take_every_format(written: dict[tuple[str, str], Pa
         assert f"henan.{fmt}: henan_budget (" in result.output
         assert f"read as {fmt})" in result.output
     assert result.output.count("targets 114,") == 6  # the text and five other formats
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_a_clean_layout_gives_the_same_targets(tmp_path: Path, fmt: str) -> None:
+    """Labels on the first row of their merged span, as a department's own workbook has them
+    (the samples print them wherever PDF-to-text put them): the same targets."""
+    text = extract_file(fx.SAMPLES / "000_5f54f51c5535db0d.txt")
+    items = fx.clean_shanxi(text, 4)
+    got = extract_file(WRITERS[fmt](items, tmp_path / f"clean.{fmt}"))
+    projects = {p.line for p in text.projects[:4]}
+    expected = [key(t) for t in text.targets if t.project_line in projects]
+    assert len(expected) > 50
+    assert [key(t) for t in got.targets] == expected
