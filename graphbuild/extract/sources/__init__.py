@@ -34,7 +34,8 @@ FORMATS = ("text", "pdf", "xlsx", "xls", "html", "docx")
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(
-    rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|h[1-6])[\s>/]",
+    rb"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|h[1-6])[\s>/]",
     re.IGNORECASE | re.DOTALL,
 )
 _IMAGES = {
@@ -53,6 +54,8 @@ def detect_format(data: bytes, name: str = "<bytes>") -> str:
 
     >>> detect_format(b"%PDF-1.7 ..."), detect_format(b"<!DOCTYPE html><p>x"), detect_format("项目".encode())
     ('pdf', 'html', 'text')
+    >>> detect_format(b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">')
+    'html'
     """
     head = data[:1024]
     stripped = head.lstrip(b" \t\r\n\x00")

@@ -143,8 +143,10 @@ def _grid(table: Any, chars: list[dict[str, Any]], where: str) -> tuple[Table, s
     grid: list[list[GridCell]] = [[""] * len(lefts) for _ in tops]
     slots: dict[tuple[int, int], int] = {}
     anchors: list[tuple[int, int]] = []
+    row_of = {top: r for r, top in enumerate(tops)}
+    col_of = {left: c for c, left in enumerate(lefts)}
     for index, (x0, top, x1, bottom) in enumerate(cells):
-        r0, c0 = tops.index(top), lefts.index(x0)
+        r0, c0 = row_of[top], col_of[x0]
         r1 = bisect_right(tops, bottom - 0.01) - 1
         c1 = bisect_right(lefts, x1 - 0.01) - 1
         anchors.append((r0, c0))
