@@ -323,19 +323,23 @@ def register_font() -> None:
     pdfmetrics.registerFont(TTFont("WQY", str(FONT), subfontIndex=0))
 
 
-def write_pdf(items: list[Block], path: Path) -> Path:
-    """Paragraphs and ruled tables drawn with a CJK font; tables run on over pages."""
+def write_pdf(items: list[Block], path: Path, *, sideways: bool = False) -> Path:
+    """Paragraphs and ruled tables drawn with a CJK font; tables run on over pages. With
+    ``sideways``, every landscape page is printed turned on a portrait page (text running
+    bottom to top), as wide tables often are."""
     from reportlab.pdfgen import canvas
 
     register_font()
-    pdf = canvas.Canvas(str(path), pagesize=PAGE)
+    pdf = canvas.Canvas(str(path), pagesize=PAGE[::-1] if sideways else PAGE)
+    pdf.sideways = sideways
+    _start(pdf)
     usable = PAGE[0] - 2 * MARGIN
     y = PAGE[1] - MARGIN
     for item in items:
         if isinstance(item, str):
             lines = _wrap([item], usable, TEXT_SIZE)
             if y - len(lines) * TEXT_SIZE * 1.4 < MARGIN:
-                pdf.showPage()
+                _next_page(pdf)
                 y = PAGE[1] - MARGIN
             pdf.setFont("WQY", TEXT_SIZE)
             for line in lines:
@@ -346,6 +350,18 @@ def write_pdf(items: list[Block], path: Path) -> Path:
         y = _draw_table(pdf, item, y, usable) - 8
     pdf.save()
     return path
+
+
+def _start(pdf) -> None:
+    """Set up a new page: a landscape frame, turned a quarter on a portrait page if sideways."""
+    if pdf.sideways:
+        pdf.translate(PAGE[1], 0)
+        pdf.rotate(90)
+
+
+def _next_page(pdf) -> None:
+    pdf.showPage()
+    _start(pdf)
 
 
 def _width(text: str, size: float) -> float:
@@ -401,7 +417,7 @@ def _draw_table(pdf, grid: Grid, y: float, usable: float) -> float:
         y -= height
     for current in range(page + 1):
         if current:
-            pdf.showPage()
+            _next_page(pdf)
         rows = [r for r, (p, _) in enumerate(placed) if p == current]
         first, last = rows[0], rows[-1]
         pdf.setFont("WQY", TABLE_SIZE)

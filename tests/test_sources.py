@@ -467,6 +467,17 @@ def test_a_pdf_without_ruling_lines_gives_rows_and_paragraphs(tmp_path: Path) ->
     assert source.lines[0].origin == "page 1, line 1"
 
 
+def test_a_table_printed_sideways_reads_as_if_turned(tmp_path: Path) -> None:
+    """A wide table turned a quarter on portrait pages (text running bottom to top)."""
+    items = fx.blocks(fx.case_lines("henan"))
+    path = fx.write_pdf(items, tmp_path / "sideways.pdf", sideways=True)
+    source = read_document(path)
+    landscape = read_document(fx.write_pdf(items, tmp_path / "landscape.pdf"))
+    assert [line.text for line in source.lines] == [line.text for line in landscape.lines]
+    expected = extract_text(SourceText("t.txt", "utf-8", split_lines(fx.case_text("henan"))))
+    assert [key(t) for t in extract_text(source).targets] == [key(t) for t in expected.targets]
+
+
 def test_fake_bold_is_read_once_and_a_scanned_page_is_a_note(tmp_path: Path) -> None:
     from PIL import Image
     from reportlab.lib.utils import ImageReader

@@ -157,6 +157,7 @@ class LineWriter:
             self.add("", None)
 
     def paragraph(self, paragraph: Paragraph) -> None:
+        """A paragraph as one line without TAB (after a blank line if a table precedes it)."""
         text = one_line(paragraph.text)
         if not text:
             return
@@ -166,6 +167,7 @@ class LineWriter:
         self._last = "paragraph"
 
     def table(self, table: Table) -> None:
+        """A table's rows as TAB-separated lines of the table's width, after a blank line."""
         rows = [row for row in table.rows if any(isinstance(c, str) and c for c in row)]
         if not rows:
             return

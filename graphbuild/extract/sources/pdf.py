@@ -13,7 +13,8 @@ lines. On every page:
   (:mod:`graphbuild.extract.sources.pdf_text`);
 - tables and text are put in order of their position on the page; pages follow each other.
 
-Characters drawn twice (fake bold) are read once. A PDF without any text (a scan) is refused
+A page whose text is printed sideways (a wide table turned on a portrait page) is read
+turned, so that its text runs left to right. Characters drawn twice (fake bold) are read once. A PDF without any text (a scan) is refused
 with a ``ReadError`` saying it needs OCR; scanned pages inside a PDF with text are reported as
 notes. Pages are read and released one at a time.
 """
@@ -97,13 +98,20 @@ def _page(page: Any, number: int) -> tuple[int, int, bool, list[Block]]:
     if not chars:
         return 0, 0, bool(page.images), []
     unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    turn = _Turn(_orientation(chars), page.width, page.height)
+    chars = [turn.char(c) for c in chars] if turn.angle else chars
     items: list[tuple[float, Block]] = []
     taken: set[int] = set()
-    tables = [t for t in page.find_tables(TABLE_SETTINGS) if len(t.cells) > 1]
-    for index, table in enumerate(sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0])), 1):
-        grid, used = _grid(table, chars, f"page {number}, table {index}")
+    tables = [
+        [turn.box(cell) for cell in t.cells]
+        for t in page.find_tables(TABLE_SETTINGS)
+        if len(t.cells) > 1
+    ]
+    tables.sort(key=lambda cells: (min(c[1] for c in cells), min(c[0] for c in cells)))
+    for index, cells in enumerate(tables, 1):
+        grid, used = _grid(cells, chars, f"page {number}, table {index}")
         taken.update(used)
-        items.append((table.bbox[1], grid))
+        items.append((min(c[1] for c in cells), grid))
     rest = [c for i, c in enumerate(chars) if i not in taken]
     items.extend(text_blocks(text_lines(rest), number))
     items.sort(key=lambda item: item[0])
@@ -133,11 +141,50 @@ def _unique(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return unique
 
 
-def _grid(table: Any, chars: list[dict[str, Any]], where: str) -> tuple[Table, set[int]]:
-    """A ruled table as a grid, and the indexes of the characters read into its cells."""
+def _orientation(chars: list[dict[str, Any]]) -> int:
+    """Which way most of the page's text runs: 0 (left to right), 90 (bottom to top: a wide
+    table printed sideways on a portrait page), 270 (top to bottom) or 180."""
+    counts = {0: 0, 90: 0, 180: 0, 270: 0}
+    for char in chars:
+        a, b = char.get("matrix", (1, 0))[:2]
+        if abs(b) > abs(a):
+            counts[90 if b > 0 else 270] += 1
+        else:
+            counts[0 if a >= 0 else 180] += 1
+    return max(counts, key=lambda angle: counts[angle])
+
+
+class _Turn:
+    """Turns positions on a page so that text printed sideways reads left to right."""
+
+    def __init__(self, angle: int, width: float, height: float) -> None:
+        self.angle = angle if angle in (90, 270) else 0  # upside-down pages are left as they are
+        self.width, self.height = width, height
+
+    def box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A (x0, top, x1, bottom) box in the turned page."""
+        x0, top, x1, bottom = box
+        if self.angle == 90:  # turn the page clockwise: (x, y) -> (height - y, x)
+            return (self.height - bottom, x0, self.height - top, x1)
+        if self.angle == 270:  # anticlockwise: (x, y) -> (y, width - x)
+            return (top, self.width - x1, bottom, self.width - x0)
+        return box
+
+    def char(self, char: dict[str, Any]) -> dict[str, Any]:
+        """A character placed in the turned page, upright."""
+        x0, top, x1, bottom = self.box((char["x0"], char["top"], char["x1"], char["bottom"]))
+        return {**char, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "upright": True,
+                "doctop": top, "width": x1 - x0, "height": bottom - top}  # fmt: skip
+
+
+def _grid(
+    cells: list[tuple[float, float, float, float]], chars: list[dict[str, Any]], where: str
+) -> tuple[Table, set[int]]:
+    """A ruled table (its cells' boxes) as a grid, and the indexes of the characters read into
+    its cells."""
     from pdfplumber.utils import extract_text
 
-    cells = sorted(set(table.cells), key=lambda c: (c[1], c[0]))
+    cells = sorted(set(cells), key=lambda c: (c[1], c[0]))
     tops = sorted({c[1] for c in cells})
     lefts = sorted({c[0] for c in cells})
     grid: list[list[GridCell]] = [[""] * len(lefts) for _ in tops]
@@ -159,7 +206,8 @@ def _grid(table: Any, chars: list[dict[str, Any]], where: str) -> tuple[Table, s
                     grid[r][c] = LEFT if r == r0 else UP
     contents: list[list[dict[str, Any]]] = [[] for _ in cells]
     used: set[int] = set()
-    x0, top, x1, bottom = table.bbox
+    x0, top = min(c[0] for c in cells), min(c[1] for c in cells)
+    x1, bottom = max(c[2] for c in cells), max(c[3] for c in cells)
     for position, char in enumerate(chars):
         cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
         if not (x0 <= cx < x1 and top <= cy < bottom):
