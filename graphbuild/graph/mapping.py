@@ -14,7 +14,7 @@ repeat (labels, codes, numbers) come from small caches.
 >>> doc = Document("d.txt", "unknown", None, 2024, "某部门", None)
 >>> graph = document_graph(Extraction(doc), base="http://example.org/")
 >>> str(graph.identifier), len(graph)
-('http://example.org/graph/d.txt', 10)
+('http://example.org/graph/d.txt', 11)
 """
 
 from __future__ import annotations
