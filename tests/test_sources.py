@@ -220,6 +220,36 @@ def test_a_truncated_or_damaged_file_is_one_line_of_error(
     assert re.search(r"damaged|truncated", message)
 
 
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_random_damage_is_read_or_refused_in_one_line(
+    written: dict[tuple[str, str], Path],
+    tmp_path: Path,
+    fmt: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Bytes changed at random and files cut short: read (what survives) or a ReadError of one
+    line, quickly, and nothing printed by the libraries."""
+    import random
+
+    rng = random.Random(fmt)
+    data = written[("henan", fmt)].read_bytes()
+    for _ in range(12):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 8, 64])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            damaged = damaged[: rng.randrange(16, len(damaged))]
+        path = tmp_path / f"damaged.{fmt}"
+        path.write_bytes(bytes(damaged))
+        start = time.perf_counter()
+        try:
+            extract_file(path)
+        except ReadError as error:
+            assert "\n" not in str(error) and str(error).startswith(f"damaged.{fmt}: ")
+        assert time.perf_counter() - start < 2
+    assert not [record.getMessage() for record in caplog.records if record.levelno >= 30]
+
+
 def test_a_truncated_web_page_reads_what_it_holds(
     written: dict[tuple[str, str], Path], tmp_path: Path
 ) -> None:

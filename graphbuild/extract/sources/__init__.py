@@ -95,7 +95,7 @@ def _zip_format(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError (a version), EOFError …
         raise ReadError(
             f"{name}: a damaged or truncated ZIP container (an .xlsx or .docx?); "
             "download or save the file again"

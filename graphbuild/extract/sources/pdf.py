@@ -22,7 +22,10 @@ notes. Pages are read and released one at a time.
 from __future__ import annotations
 
 import io
+import logging
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from graphbuild.extract.read import ReadError, SourceText
@@ -43,6 +46,24 @@ OCR_HINT = "run OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf) and extract 
 
 def read_pdf(data: bytes, name: str) -> SourceText:
     """The lines of a PDF with a text layer (``ReadError`` if it has none or cannot be read)."""
+    with _quiet("pdfminer", "pdfplumber"):
+        return _read_pdf(data, name)
+
+
+@contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Silence the libraries' warnings about damaged content (what is lost is reported)."""
+    saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in loggers]
+    for logger, _ in saved:
+        logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        for logger, level in saved:
+            logger.setLevel(level)
+
+
+def _read_pdf(data: bytes, name: str) -> SourceText:
     import pdfplumber
 
     try:
