@@ -14,9 +14,11 @@ lines. On every page:
 - tables and text are put in order of their position on the page; pages follow each other.
 
 A page whose text is printed sideways (a wide table turned on a portrait page) is read
-turned, so that its text runs left to right. Characters drawn twice (fake bold) are read once. A PDF without any text (a scan) is refused
-with a ``ReadError`` saying it needs OCR; scanned pages inside a PDF with text are reported as
-notes. Pages are read and released one at a time.
+turned, so that its text runs left to right. Characters drawn twice (fake bold) are read once.
+A PDF without any text (a scan) is refused with a ``ReadError`` saying it needs OCR; scanned
+pages inside a PDF with text are reported as notes. Pages are read and released one at a time.
+pdfminer reads around damaged streams the way PDF viewers do, so a damaged PDF may be read
+without the damaged part (and without a note); one it cannot open is a ``ReadError``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def read_pdf(data: bytes, name: str) -> SourceText:
 
 @contextmanager
 def _quiet(*loggers: str) -> Iterator[None]:
-    """Silence the libraries' warnings about damaged content (what is lost is reported)."""
+    """Silence the libraries' warnings about damaged content, which would otherwise print on
+    the user's terminal in the middle of the command's output."""
     saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in loggers]
     for logger, _ in saved:
         logger.setLevel(logging.ERROR + 10)
