@@ -604,3 +604,20 @@ def test_a_clean_layout_gives_the_same_targets(tmp_path: Path, fmt: str) -> None
     expected = [key(t) for t in text.targets if t.project_line in projects]
     assert len(expected) > 50
     assert [key(t) for t in got.targets] == expected
+
+
+def test_a_web_page_declared_utf8_but_written_in_gbk_is_read(tmp_path: Path) -> None:
+    page = tmp_path / "mislabelled.html"
+    page.write_bytes(
+        '<html><head><meta charset="utf-8"></head><body><p>部门预算项目绩效目标表</p>'
+        "<p>一级指标与二级指标</p></body></html>".encode("gb18030")
+    )
+    source = read_document(page)
+    assert source.encoding == "gb18030"
+    assert lines_of(source) == ["部门预算项目绩效目标表", "一级指标与二级指标"]
+    broken = tmp_path / "broken.html"  # a UTF-8 page with one broken byte stays UTF-8
+    text = '<meta charset="utf-8"><p>部门预算项目绩效目标表</p><p>完成</p>'.encode()
+    broken.write_bytes(text.replace("完".encode(), "完".encode()[:2]))
+    source = read_document(broken)
+    assert source.encoding == "utf-8 (with invalid bytes replaced)"
+    assert lines_of(source)[0] == "部门预算项目绩效目标表"

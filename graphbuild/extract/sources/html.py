@@ -141,30 +141,44 @@ def decode_html(data: bytes, name: str) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace"), codec
-    codec = None
     match = _META_CHARSET.search(data[:8192])
-    if match:
-        declared = match.group(1).decode("ascii").lower()
-        if declared in ("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936"):
-            declared = "gb18030"
-        try:
-            codec = codecs.lookup(declared).name
-            return data.decode(codec), codec
-        except LookupError:
-            codec = None
-        except UnicodeDecodeError:
-            pass  # a wrong declaration, or a few broken bytes: detect as for a text file
+    codec = _codec(match.group(1).decode("ascii")) if match else None
+    if codec is None:
+        return _detected(data, name)
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(codec, errors="replace")
+    broken = text.count("\ufffd")
+    if broken <= max(16, len(text) // 1000):  # a few broken bytes: the declaration holds
+        return text, f"{codec} (with invalid bytes replaced)"
+    try:  # many: a wrong declaration (GBK pages declared UTF-8 are common)
+        return decode(data, name)
+    except ReadError:
+        raise ReadError(
+            f"{name}: the web page is not valid {codec} text; save it again as UTF-8"
+        ) from None
+
+
+def _codec(declared: str) -> str | None:
+    """The codec a page declares (GB2312 and GBK read as their superset GB18030)."""
+    declared = declared.lower()
+    if declared in ("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936"):
+        declared = "gb18030"
+    try:
+        return codecs.lookup(declared).name
+    except LookupError:
+        return None
+
+
+def _detected(data: bytes, name: str) -> tuple[str, str]:
     try:
         return decode(data, name)
     except ReadError:
-        if codec is None:
-            raise ReadError(
-                f"{name}: the web page is neither UTF-8 nor GB18030 text; save it again as UTF-8"
-            ) from None
-    text = data.decode(codec, errors="replace")
-    if text.count("\ufffd") > len(text) // 20:
-        raise ReadError(f"{name}: the web page is not valid {codec} text; save it again as UTF-8")
-    return text, f"{codec} (with invalid bytes replaced)"
+        raise ReadError(
+            f"{name}: the web page is neither UTF-8 nor GB18030 text; save it again as UTF-8"
+        ) from None
 
 
 class _Walker:
