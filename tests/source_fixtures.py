@@ -61,6 +61,18 @@ class Grid:
 Block = str | Grid
 
 
+def key(target) -> tuple:
+    """What the comparisons compare: a target's project, period, levels, name and value."""
+    return (
+        target.project,
+        target.period,
+        target.level1,
+        target.level2,
+        target.level3,
+        target.value,
+    )
+
+
 def case_lines(case: str) -> list[str]:
     """The sample lines of a case."""
     name, first, last = CASES[case]
