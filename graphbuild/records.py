@@ -29,6 +29,8 @@ class Document:
     department_code: str | None
     encoding: str = "utf-8"
     lines: int = 0
+    # the format the file was read from: text, pdf, xlsx, xls, html or docx
+    source_format: str = "text"
     # the department-wide table's 年度预算情况 (Shanxi), in yuan
     budget_total_yuan: float | None = None
     basic_expenditure_yuan: float | None = None
@@ -75,6 +77,8 @@ class Project:
     execution_score: float | None = None
     total_score: float | None = None
     grade: str | None = None
+    # where the title line came from in a PDF, workbook, web page or Word file; None for text
+    origin: str | None = None
     record: str = "project"
 
 
@@ -109,6 +113,8 @@ class Target:
     score: float | None = None
     deviation_reason: str | None = None
     project_line: int | None = None
+    # where the row came from in a PDF, workbook, web page or Word file; None for text
+    origin: str | None = None
     record: str = "target"
 
 
@@ -121,6 +127,8 @@ class Diagnostic:
     reason: str
     cells: list[str] = field(default_factory=list)
     severity: Literal["info", "warning", "error"] = "warning"
+    # where the line came from in a PDF, workbook, web page or Word file; None for text
+    origin: str | None = None
     record: str = "diagnostic"
 
 

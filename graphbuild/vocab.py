@@ -67,6 +67,7 @@ class PK(DefinedNamespace):
 
     # provenance
     sourceLine: URIRef
+    sourceOrigin: URIRef
     sha256: URIRef
     sourceSha256: URIRef
     Statistics: URIRef
@@ -86,6 +87,7 @@ class PK(DefinedNamespace):
     family: URIRef
     fiscalYear: URIRef
     encoding: URIRef
+    sourceFormat: URIRef
     lineCount: URIRef
     budgetTotal: URIRef
     basicExpenditure: URIRef

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure Debian's chromium (and a CJK font, so screenshots show the Chinese text) is
-# installed for the browser test (tests/pages/test_browser.py, marker `browser`). Installs with
+# installed for the browser test (tests/pages/test_browser.py, marker `browser`); the same font
+# draws the Chinese PDFs that tests/test_sources.py reads back (fonts-wqy-zenhei). Installs with
 # apt-get when missing, quietly and without questions; needs root (CI runs as root). Playwright
 # drives this chromium: `playwright install` is never run (it downloads its own browser build).
 set -euo pipefail

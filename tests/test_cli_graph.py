@@ -249,12 +249,13 @@ def test_validate_refuses_an_unknown_graph(tmp_path: Path) -> None:
     assert "has no graph <" in err and "nosuch.txt>" in err
 
 
-def test_a_pdf_is_refused_with_what_to_do(tmp_path: Path) -> None:
+def test_a_damaged_pdf_is_refused_with_what_to_do(tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
     code, _, err = invoke("extract", str(pdf))
     assert code == 1
-    assert "report.pdf: this is a PDF; convert it to text first" in err
+    assert "report.pdf: a damaged PDF (" in err and "save or print it to a new PDF" in err
+    assert len(err.strip().splitlines()) == 2  # the file's line and the count, no traceback
 
 
 def test_building_under_a_second_base_warns(tmp_path: Path) -> None:

@@ -41,9 +41,10 @@ def summary_lines(extraction: Extraction) -> list[str]:
     doc, rows = extraction.document, extraction.accounting
     by_level1 = Counter(t.level1 or "(none)" for t in extraction.targets)
     levels = ", ".join(f"{label} {count}" for label, count in by_level1.most_common())
+    read_as = f", read as {doc.source_format}" if doc.source_format != "text" else ""
     return [
         f"{doc.document}: {doc.family} ({doc.kind or 'unknown kind'}, {doc.year or 'year ?'}, "
-        f"{doc.department or 'department ?'})",
+        f"{doc.department or 'department ?'}{read_as})",
         f"  projects {len(extraction.projects)}, targets {len(extraction.targets)}, "
         f"diagnostics {len(extraction.diagnostics)}",
         f"  targets by level 1: {levels or 'none'}",
@@ -76,7 +77,7 @@ def summary_lines(extraction: Extraction) -> list[str]:
     "Without -o only the summary is printed.",
 )
 def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: bool) -> None:
-    """Extract performance targets from document text files (or folders of .txt files).
+    """Extract performance targets from document files (or folders of them).
 
     Writes one record per line: document, project, target and diagnostic records (see
     docs/records.md). A file that cannot be read is reported on one line and skipped; the
@@ -84,7 +85,7 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
     """
     paths = expand(files)
     if not paths:
-        raise click.UsageError("no .txt files found in the given folders")
+        raise click.UsageError("no document files found in the given folders")
     fmt_enum = Format(fmt)
     with ExitStack() as stack:
         out: IO[str] | None = None

@@ -118,7 +118,7 @@ def build(
     endpoint: str | None,
     base: str | None,
 ) -> None:
-    """Build the knowledge graph from document text files (or folders of .txt files).
+    """Build the knowledge graph from document files (or folders of them).
 
     Each document becomes one named graph, {base}graph/{file name}; building a document
     again replaces exactly its graph, and a document whose file and perfkg version are
@@ -132,7 +132,7 @@ def build(
 
     paths = expand(files)
     if not paths:
-        raise click.UsageError("no .txt files found in the given folders")
+        raise click.UsageError("no document files found in the given folders")
     resolved = resolve_base(base)
     with (
         open_location(store_dir, endpoint) as store,

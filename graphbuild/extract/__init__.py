@@ -1,6 +1,8 @@
-"""Text → records: everything that reads a document and nothing that writes RDF.
+"""Documents → records: everything that reads a document and nothing that writes RDF.
 
-The stages, each a module: ``read`` (bytes to numbered lines, encodings, limits), ``detect``
+The stages, each a module: ``sources`` (a PDF, workbook, web page or Word file told by its
+content and turned into the line model the parsers read), ``read`` (bytes to numbered lines,
+encodings, limits), ``detect``
 (which family of document), ``cells`` (cleaning cell text), ``levels`` (the 一级/二级指标
 vocabulary of ``ontology/levels.ttl``), ``values`` (指标值 parsed), ``fields`` (a table's header
 fields), ``tables`` (finding tables and their indicator zones), ``alignment`` (a row's cells onto

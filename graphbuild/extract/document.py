@@ -1,7 +1,8 @@
 """Extracting one document: read, detect the family, run its parser, collect the records.
 
 ``extract_file`` never raises for a document's content: a problem inside the document becomes
-a diagnostic. It raises ``ReadError`` only when the file cannot be read as text at all.
+a diagnostic. It raises ``ReadError`` only when the file cannot be read at all. Records of a
+document read from a PDF, workbook, web page or Word file carry the ``origin`` of their line.
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ def extract_text(source: SourceText) -> Extraction:
         department_code=None,
         encoding=source.encoding,
         lines=len(source.lines),
+        source_format=source.source_format,
     )
     parts = DocumentParts(document)
     for line, reason in skipped:
         parts.diagnose(line.number, reason, line.cells, severity="error")
+    for note in source.notes:
+        parts.diagnose(None, note)
     _cover(lines, parts)
     parser = PARSERS.get(family)
     if parser is None:
@@ -53,7 +57,18 @@ def extract_text(source: SourceText) -> Extraction:
         if not parts.targets and not parts.projects:
             parts.diagnose(None, "no performance-target tables found", severity="error")
     accounting = parts.account(lines)
+    _origins(source.lines, parts)
     return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics, accounting)
+
+
+def _origins(lines: list[Line], parts: DocumentParts) -> None:
+    """Each record's ``origin``: where its line came from (files other than text only)."""
+    origins = {line.number: line.origin for line in lines if line.origin is not None}
+    if not origins:
+        return
+    for record in (*parts.projects, *parts.targets, *parts.diagnostics):
+        if record.line is not None:
+            record.origin = origins.get(record.line)
 
 
 def _cover(lines: list[Line], parts: DocumentParts) -> None:

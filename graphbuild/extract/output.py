@@ -71,6 +71,8 @@ CSV_COLUMNS = [
     "year",
     "reason",
     "cells",
+    "origin",
+    "source_format",
 ]
 
 

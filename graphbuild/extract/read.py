@@ -1,17 +1,19 @@
 """Reading a source file: bytes to text lines, whatever the encoding and line endings.
 
-Documents arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (with or without BOM),
-with LF or CRLF line endings and form feeds between pages. ``read_document`` returns the lines
-with their 1-based numbers as in the file; nothing is dropped here: skipping page furniture is
-the parsers' job (``is_furniture``), and :func:`bounded_lines` blanks the rows too large to read
-(reported by the caller). Every way of failing is a :class:`ReadError` with one line that names
-the file and says what to do.
+Text documents arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16 (with or without
+BOM), with LF or CRLF line endings and form feeds between pages. ``read_document`` returns the
+lines with their 1-based numbers as in the file; nothing is dropped here: skipping page
+furniture is the parsers' job (``is_furniture``), and :func:`bounded_lines` blanks the rows too
+large to read (reported by the caller). PDF, Excel, HTML and Word files are recognised by their
+content and turned into the same lines by :mod:`graphbuild.extract.sources` (one line per table
+row, cells joined by TAB; each line keeps its ``origin``). Every way of failing is a
+:class:`ReadError` with one line that names the file and says what to do.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -28,10 +30,16 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the source file: its 1-based number, its text and its TAB-separated cells."""
+    """One line of the source file: its 1-based number, its text and its TAB-separated cells.
+
+    ``origin`` says where a line read from a PDF, workbook, web page or Word file came from
+    ("page 3, table 2, row 5", "sheet 项目绩效目标表, row 7", "table 4, row 2"); None for text
+    files, whose ``number`` is the file's own line number.
+    """
 
     number: int
     text: str
+    origin: str | None = None
 
     @property
     def cells(self) -> list[str]:
@@ -45,9 +53,15 @@ class Line:
 
 @dataclass(frozen=True)
 class SourceText:
+    """A document read into lines: its file name, its text encoding, its lines, the format it
+    was read from (``text``, ``pdf``, ``xlsx``, ``xls``, ``html``, ``docx``) and notes on parts
+    that could not be read (each becomes a warning diagnostic)."""
+
     name: str
     encoding: str
     lines: list[Line]
+    source_format: str = "text"
+    notes: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
@@ -70,7 +84,8 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         codec = _utf16_without_bom(sample)
         if codec is None:
             raise ReadError(
-                f"{name}: this is a binary file, not text; convert the PDF to text first"
+                f"{name}: a binary file of a kind not read (neither text, PDF, Excel, HTML nor "
+                "Word); convert it to one of them"
             )
         return _utf16(data, codec, name)
     try:
@@ -161,12 +176,24 @@ def bounded_lines(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, str]]
             kept.append(line)
             continue
         skipped.append((line, reason))
-        kept.append(Line(line.number, ""))
+        kept.append(Line(line.number, "", line.origin))
     return kept, skipped
 
 
+def read_text(data: bytes, name: str) -> SourceText:
+    """A text document's bytes as numbered lines (``ReadError`` if they are not text)."""
+    text, encoding = decode(data, name)
+    return SourceText(name=name, encoding=encoding, lines=split_lines(text))
+
+
 def read_document(path: Path | str) -> SourceText:
-    """Read a document file into numbered lines, or raise ``ReadError`` with a clear message."""
+    """Read a document file into numbered lines, or raise ``ReadError`` with a clear message.
+
+    The format is told from the content, never from the file name: text (any of the encodings
+    above), PDF with a text layer, Excel (.xlsx, .xls), HTML or Word (.docx).
+    """
+    from graphbuild.extract.sources import read_source
+
     path = Path(path)
     name = path.name
     try:
@@ -174,15 +201,16 @@ def read_document(path: Path | str) -> SourceText:
     except OSError as error:
         raise ReadError(f"{path}: cannot open the file ({error.strerror})") from None
     if path.is_dir():
-        raise ReadError(f"{path}: is a folder; pass the text files inside it")
+        raise ReadError(f"{path}: is a folder; pass the document files inside it")
     if size > MAX_BYTES:
         raise ReadError(f"{path}: {size // 2**20} MB is over the {MAX_BYTES // 2**20} MB limit")
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(f"{path}: cannot read the file ({error.strerror})") from None
-    text, encoding = decode(data, name)
-    return SourceText(name=name, encoding=encoding, lines=split_lines(text))
+    if len(data) > MAX_BYTES:  # the file grew since stat
+        raise ReadError(f"{path}: over the {MAX_BYTES // 2**20} MB limit")
+    return read_source(data, name)
 
 
 _FURNITURE = [

@@ -110,13 +110,24 @@ class BuildReport:
         return [d for d in self.documents if not d.ok]
 
 
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".xls", ".html", ".htm", ".docx")
+"""The files a folder stands for (each is then read by its content, whatever its suffix)."""
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``.txt`` files inside it, sorted. A file given
-    twice (directly or through its folder) is kept once, where it first appears."""
+    """Files as given; a folder stands for the document files inside it (``.txt``, ``.pdf``,
+    ``.xlsx``, ``.xls``, ``.html``, ``.docx`` …, see :data:`DOCUMENT_SUFFIXES`), sorted. A file
+    given twice (directly or through its folder) is kept once, where it first appears."""
     files: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        found = sorted(p for p in path.rglob("*.txt") if p.is_file()) if path.is_dir() else [path]
+        found = (
+            sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
+            )
+            if path.is_dir()
+            else [path]
+        )
         for file in found:
             key = file.resolve()
             if key not in seen:

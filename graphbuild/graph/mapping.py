@@ -15,10 +15,10 @@ is re-exported here. The mapping is documented in ``docs/iris.md``.
 >>> doc = Document("d.txt", "unknown", None, 2024, "某部门", None)
 >>> name, data, quads = document_nquads(Extraction(doc), base="http://example.org/")
 >>> name, quads, len(data.splitlines())
-('http://example.org/graph/d.txt', 10, 10)
+('http://example.org/graph/d.txt', 11, 11)
 >>> graph = document_graph(Extraction(doc), base="http://example.org/")
 >>> str(graph.identifier), len(graph)
-('http://example.org/graph/d.txt', 10)
+('http://example.org/graph/d.txt', 11)
 """
 
 from __future__ import annotations
@@ -237,6 +237,7 @@ class _Mapper:
         if doc.year is not None:
             add(s, P.fiscalYear, f'"{doc.year:04d}"^^<{XSD.gYear}>')
         add(s, P.encoding, _str(doc.encoding))
+        add(s, P.sourceFormat, _str(doc.source_format))
         add(s, P.lineCount, _int(doc.lines))
         for amount, prop in (
             (doc.budget_total_yuan, P.budgetTotal),
@@ -273,6 +274,8 @@ class _Mapper:
         add(s, T_DERIVED, self.doc)
         add(s, T_LINE, _int(project.line))
         add(s, T_LABEL, _zh(project.project))
+        if project.origin is not None:
+            add(s, P.sourceOrigin, _str(project.origin))
         if project.project_code is not None:
             add(s, T_IDENTIFIER, _str(project.project_code))
         department = self.department(project.department, project.department_code)
@@ -321,6 +324,8 @@ class _Mapper:
         add(s, T_LINE, _int(target.line))
         add(s, P.table, _TABLES[target.table])
         add(s, P.period, _code(target.period))
+        if target.origin is not None:
+            add(s, P.sourceOrigin, _str(target.origin))
         if target.project_line is not None:
             add(s, P.project, f"{self.project_prefix}{target.project_line}>")
         if target.project is not None and names.get(target.project_line) != target.project:
@@ -416,6 +421,8 @@ class _Mapper:
         if diagnostic.line is not None:
             add(s, T_LINE, _int(diagnostic.line))
         add(s, P.reason, _str(diagnostic.reason))
+        if diagnostic.origin is not None:
+            add(s, P.sourceOrigin, _str(diagnostic.origin))
         add(s, P.severity, _code(diagnostic.severity))
         if diagnostic.cells:
             add(s, P.cells, _str("\t".join(diagnostic.cells)))

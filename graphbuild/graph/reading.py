@@ -103,6 +103,7 @@ class _Reader:
             department_code=self.text(publisher, ORG.identifier) if publisher is not None else None,
             encoding=self.text(s, PKT.encoding) or "utf-8",
             lines=int(self.one(s, PKT.lineCount) or 0),
+            source_format=self.text(s, PKT.sourceFormat) or "text",
             budget_total_yuan=self.number(s, PKT.budgetTotal),
             basic_expenditure_yuan=self.number(s, PKT.basicExpenditure),
             project_expenditure_yuan=self.number(s, PKT.projectExpenditure),
@@ -114,6 +115,7 @@ class _Reader:
             document="",
             project=self.text(s, RDFS.label) or "",
             line=int(self.one(s, LINE)),
+            origin=self.text(s, PKT.sourceOrigin),
             project_code=self.text(s, DCTERMS.identifier),
             department=self.text(department, SKOS.prefLabel) if department is not None else None,
             department_code=self.text(department, ORG.identifier)
@@ -166,6 +168,7 @@ class _Reader:
             level3=self.text(s, PKT.indicatorName) or "",
             value=self.text(v, PKT.rawValue) or "",
             line=int(self.one(s, LINE)),
+            origin=self.text(s, PKT.sourceOrigin),
             op=OPS_BACK[str(op)] if op is not None else None,
             number=self.number(v, SCHEMA_VALUE),
             number_max=self.number(v, SCHEMA_MAX),
@@ -199,6 +202,7 @@ class _Reader:
             reason=self.text(s, PKT.reason) or "",
             cells=cells.split("\t") if cells is not None else [],
             severity=self.code(s, PKT.severity, str(PKC)) or "warning",  # type: ignore[arg-type]
+            origin=self.text(s, PKT.sourceOrigin),
         )
 
 
