@@ -13,10 +13,13 @@ Other ``# key: value`` lines (``# severity: warning`` of an audit rule) are kept
 A parameter is an ordinary SPARQL variable of the query (``?document``), and the query says
 where it is bound with a comment line of its own, ``# bind: ?document``, placed at the start
 of each group (the WHERE clause, a subquery) that uses it. Running the query replaces each such
-line by a ``VALUES`` block whose terms pyoxigraph writes from the typed values, so a value is
-always exactly one RDF term: the user's text is never spliced into the query, and the file
-stays valid SPARQL that any tool can run (with the parameters unbound). An empty value leaves
-the variable unbound. Use a parameter in patterns and filters, never in the SELECT list.
+line by ``BIND (term AS ?document)``, whose term pyoxigraph writes from the typed value, so a
+value is always exactly one RDF term: the user's text is never spliced into the query, and the
+file stays valid SPARQL that any tool can run (with the parameters unbound). An empty value
+leaves the variable unbound. Use a parameter in patterns and filters, never in the SELECT list.
+At the start of a group a BIND means what a one-row ``VALUES`` block means; it is used because
+Virtuoso 7.2 drops or miscomputes rows of some queries that join a ``VALUES`` block (see
+``docs/queries.md``).
 
 A parameter's kind is written in its header line (``# param: project (iri) = : …``) or taken
 from its default: a quoted default is a string, a number a number, ``<…>`` an IRI.
@@ -112,35 +115,35 @@ class NamedQuery:
         return terms
 
     def bind(self, values: Mapping[str, Value] | None = None) -> str:
-        """The SPARQL text with each ``# bind:`` line replaced by a VALUES block of terms.
+        """The SPARQL text with each ``# bind:`` line replaced by one BIND per bound parameter.
 
         >>> q = NamedQuery("x", "t", "t", "d", "SELECT ?s WHERE {\\n  # bind: ?level1\\n  ?s ?p ?level1\\n}",
         ...                (Parameter("level1", '"产出指标"'),))
         >>> print(q.bind())
         SELECT ?s WHERE {
-          VALUES (?level1) { ("产出指标") }
+          BIND ("产出指标" AS ?level1)
           ?s ?p ?level1
         }
         >>> print(q.bind({"level1": 'a "quoted" } label'}).splitlines()[1])
-          VALUES (?level1) { ("a \\"quoted\\" } label") }
+          BIND ("a \\"quoted\\" } label" AS ?level1)
 
         A string parameter keeps ``004`` a string; an empty value leaves the variable unbound:
 
         >>> print(q.bind({"level1": "004"}).splitlines()[1])
-          VALUES (?level1) { ("004") }
+          BIND ("004" AS ?level1)
         >>> print(q.bind({"level1": ""}).splitlines()[1])
         <BLANKLINE>
         """
         terms = self.terms(values)
 
-        def values_block(match: re.Match[str]) -> str:
+        def bind_lines(match: re.Match[str]) -> str:
             names = [n for n in match.group(2).replace("$", "?").split() if n[1:] in terms]
             if not names:
                 return ""
-            row = " ".join(str(terms[name[1:]]) for name in names)
-            return f"{match.group(1)}VALUES ({' '.join(names)}) {{ ({row}) }}"
+            indent = match.group(1)
+            return "\n".join(f"{indent}BIND ({terms[name[1:]]} AS {name})" for name in names)
 
-        return _BIND.sub(values_block, self.sparql)
+        return _BIND.sub(bind_lines, self.sparql)
 
     def _term(self, parameter: Parameter, value: Value) -> Term | None:
         """The value as a term of the parameter's kind (None for an empty value)."""

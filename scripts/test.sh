@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/browser.sh
+bash scripts/servers.sh
 .venv/bin/ruff check graphbuild service tests benchmarks
 .venv/bin/ruff format --check --quiet graphbuild service tests benchmarks
 .venv/bin/python -m pytest tests graphbuild -p no:cacheprovider "$@"

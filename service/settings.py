@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     endpoint: str | None = Field(
         default=None, description="A remote SPARQL query endpoint to serve instead of a store."
     )
+    update_endpoint: str | None = Field(
+        default=None,
+        description="The remote server's update endpoint (default: /update beside the endpoint).",
+    )
+    graph_store_endpoint: str | None = Field(
+        default=None,
+        description="The remote server's Graph Store endpoint (default: /store beside the endpoint).",
+    )
     base: str = Field(default=iris.DEFAULT_BASE, description="Base IRI of the data.")
     host: str = Field(default="127.0.0.1", description="Address to listen on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port to listen on.")
@@ -94,7 +102,7 @@ class Settings(BaseSettings):
         description="How often to look for a build's newly published store (0: never).",
     )
 
-    @field_validator("endpoint")
+    @field_validator("endpoint", "update_endpoint", "graph_store_endpoint")
     @classmethod
     def _endpoint_is_http(cls, value: str | None) -> str | None:
         if value is not None and not _HTTP_IRI.match(value):

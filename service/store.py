@@ -101,6 +101,11 @@ def open_service_store(settings: Settings) -> Store:
     if settings.endpoint is not None:
         from graphbuild.stores.remote import RemoteStore
 
-        return RemoteStore(settings.endpoint, timeout=settings.query_timeout)
+        return RemoteStore(
+            settings.endpoint,
+            update_url=settings.update_endpoint,
+            store_url=settings.graph_store_endpoint,
+            timeout=settings.query_timeout,
+        )
     assert settings.store_dir is not None
     return ReadOnlyOxigraphStore(settings.store_dir)

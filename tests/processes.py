@@ -47,17 +47,21 @@ def perfkg_command() -> list[str]:
 
 
 class Served:
-    """A running ``perfkg serve`` process."""
+    """A running ``perfkg serve`` process, of a store folder or (``endpoint``) of a SPARQL
+    server."""
 
-    def __init__(self, store: Path, tmp: Path, base: str, **env: str) -> None:
+    def __init__(
+        self, store: Path | None, tmp: Path, base: str, endpoint: str | None = None, **env: str
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         self.log = tmp / f"serve-{self.port}.log"
         environment = {**os.environ, "PERFKG_BASE": base, **env}
         environment.pop("PERFKG_ENDPOINT", None)
+        source = ["--endpoint", endpoint] if endpoint else ["--store", str(store)]
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
-                [*perfkg_command(), "serve", "--store", str(store), "--port", str(self.port)],
+                [*perfkg_command(), "serve", *source, "--port", str(self.port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=environment,

@@ -95,7 +95,7 @@ def test_query_to_file_and_sparql(store_dir: Path, tmp_path: Path) -> None:
         "b.txt,8",
     ]
     code, out, _ = run("query", "targets_of_department", "-p", "document_contains=004", "--sparql")
-    assert code == 0 and 'VALUES (?document_contains) { ("004") }' in out
+    assert code == 0 and 'BIND ("004" AS ?document_contains)' in out
 
 
 @pytest.mark.parametrize(

@@ -798,7 +798,7 @@ def test_query_parses_and_is_documented(name: str) -> None:
 
 def test_parameters() -> None:
     query = named_query("targets_of_department")
-    assert 'VALUES (?document_contains) { ("004") }' in query.bind({"document_contains": "004"})
+    assert 'BIND ("004" AS ?document_contains)' in query.bind({"document_contains": "004"})
     with pytest.raises(QueryError, match="no parameter 'nope'"):
         query.bind({"nope": "1"})
     with pytest.raises(QueryError, match="takes a number"):

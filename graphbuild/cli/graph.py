@@ -178,8 +178,8 @@ def build(
 @click.option(
     "-o",
     "--output",
-    type=OUTPUT_FILE,
-    help="Write to this file (default: standard output).",
+    type=click.Path(path_type=Path),
+    help="Write to this file (default: standard output); with --shards, this new or empty folder.",
 )
 @click.option(
     "--graph",
@@ -187,11 +187,21 @@ def build(
     metavar="DOC_OR_IRI",
     help="Only this graph: a document name (000_x.txt), ontology, build, inferred, or an IRI.",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="N-Quads in files for bulk loaders: the document graphs in at most N files of about "
+    "equal size, shared.nq, statistics.nq and shards.json, into the -o folder.",
+)
 @store_options
+@click.pass_context
 def export(
+    ctx: click.Context,
     fmt: str | None,
     output: Path | None,
     graph_name: str | None,
+    shards: int | None,
     store_dir: Path | None,
     endpoint: str | None,
     base: str | None,
@@ -200,8 +210,15 @@ def export(
 
     nquads and trig keep the named graphs; turtle, ntriples and rdfxml of the whole store
     write the union of the graphs; jsonld is compacted with ontology/context.jsonld. All but
-    jsonld are streamed from the store.
+    jsonld are streamed from the store. --shards N -o DIR writes N-Quads files for the bulk
+    loaders of SPARQL servers (each document graph whole in one file; README, "Scaling out").
     """
+    if shards is not None:
+        _export_shards(fmt, output, graph_name, shards, store_dir, endpoint, base)
+        return
+    if output is not None:
+        param = next(p for p in ctx.command.params if p.name == "output")
+        output = OUTPUT_FILE.convert(output, param, ctx)
     if fmt is not None:
         chosen = RdfFormat.from_name(fmt, Kind.RDF)
     elif output is not None:
@@ -229,6 +246,73 @@ def export(
         with atomic_output(output, "wb") as out:
             store.export(out, chosen.media_type, name)
     click.echo(f"wrote {output} ({chosen.value})", err=True)
+
+
+def _export_shards(
+    fmt: str | None,
+    output: Path | None,
+    graph_name: str | None,
+    shards: int,
+    store_dir: Path | None,
+    endpoint: str | None,
+    base: str | None,
+) -> None:
+    from graphbuild.graph.shards import check_folder, export_shards
+
+    if output is None:
+        raise click.UsageError("--shards writes files: give the folder with -o DIR")
+    if graph_name is not None:
+        raise click.UsageError("--shards exports every graph; leave out --graph")
+    if fmt is not None and fmt != RdfFormat.NQUADS.value:
+        raise click.UsageError("--shards writes N-Quads; leave out --format or give nquads")
+    check_folder(output)
+    resolved = resolve_base(base)
+    with open_location(store_dir, endpoint, existing=True) as store:
+        total = len(store.graph_names())
+        with click.progressbar(length=total, label="exporting", file=sys.stderr) as bar:
+            result = export_shards(store, output, shards, resolved, lambda _: bar.update(1))
+    for shard in result.files:
+        click.echo(f"  {shard.file:24} {len(shard.graphs):6,d} graphs {shard.quads:12,d} quads")
+    click.echo(f"wrote {output}: {result.graphs:,} graphs, {result.quads:,} quads, shards.json")
+
+
+@click.command()
+@store_options
+@click.option(
+    "-o",
+    "--output",
+    type=OUTPUT_FILE,
+    help="Write the statistics graph to this N-Quads file instead of into the store.",
+)
+def statistics(
+    store_dir: Path | None, endpoint: str | None, base: str | None, output: Path | None
+) -> None:
+    """Compute the counts pages show into {base}graph/statistics (as every build does).
+
+    With -o the graph is written to an N-Quads file and the store is only read: for a SPARQL
+    server loaded from the shards of several stores (batches built in parallel), each loaded
+    without its statistics.nq, whose own statistics are those of the union.
+    """
+    from graphbuild.graph.statistics import compute, refresh
+
+    resolved = resolve_base(base)
+    with open_location(store_dir, endpoint, existing=True) as store:
+        name = resolve_graph("statistics", resolved)
+        if output is None:
+            name, quads = refresh(store, resolved)
+            store.publish()
+            click.echo(f"{quads:,} quads written to <{name}>")
+            return
+        if store.quad_count(name):
+            raise Failure(
+                f"{where(store_dir, endpoint)} holds <{name}> already, which the figures would "
+                "count; load the shards without statistics.nq (or leave out -o to replace it)"
+            )
+        data = compute(store, resolved)
+    with atomic_output(output, "wb") as out:
+        out.write(data)
+    quads = data.count(b"\n")
+    click.echo(f"wrote {output}: {quads:,} quads of <{name}>", err=True)
 
 
 @click.command()

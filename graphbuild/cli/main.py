@@ -44,6 +44,7 @@ for command in (
     extract.extract,
     graph.build,
     graph.export,
+    graph.statistics,
     graph.validate,
     graph.reason,
     *queries.COMMANDS,

@@ -31,13 +31,21 @@ def refresh(store: Store, base: str | None = None) -> tuple[str, int]:
     """Recompute the statistics graph; its name and the number of quads written."""
     name = iris.statistics_graph_iri(base)
     store.drop_graph(name)  # not counted in its own figures
+    return name, store.replace_nquads(name, compute(store, base))
+
+
+def compute(store: Store, base: str | None = None) -> bytes:
+    """The statistics graph of the store as it is, as N-Quads (nothing is written). The store
+    should not hold a statistics graph: it would be counted (:func:`refresh` drops it first;
+    ``perfkg statistics -o`` refuses such a store)."""
+    name = iris.statistics_graph_iri(base)
     node = ox.NamedNode(iris.statistics_iri(base))
     parts = []
     for query_name, query in registry(BUILD_QUERIES).items():
         if query_name.startswith("statistics_"):
             body, _ = store.query(query.bind({"statistics": node}), NTRIPLES)
             parts.append(in_graph(body, name))
-    return name, store.replace_nquads(name, b"".join(parts))
+    return b"".join(parts)
 
 
 def in_graph(ntriples: bytes, graph: str) -> bytes:

@@ -1,6 +1,7 @@
 """A remote SPARQL 1.1 server, reached through the standard protocols.
 
-- SPARQL 1.1 Protocol: queries are POSTed (``application/sparql-query``) to the query
+- SPARQL 1.1 Protocol: queries are POSTed as a form (``query=…``, the one way every server
+  takes: Virtuoso 7.2 never answers a direct ``application/sparql-query`` POST) to the query
   endpoint, updates (``application/sparql-update``) to the update endpoint;
 - Graph Store HTTP Protocol: GET reads a graph or the whole dataset, DELETE drops a graph.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import io
 from typing import BinaryIO
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -49,7 +51,7 @@ _HAS_DEFAULT = "ASK { ?s ?p ?o }"
 _HAS_NAMED = "ASK { GRAPH ?g { ?s ?p ?o } }"
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
-_SPARQL_QUERY = "application/sparql-query"
+_FORM = "application/x-www-form-urlencoded"
 _SPARQL_UPDATE = "application/sparql-update"
 
 
@@ -132,8 +134,8 @@ class RemoteStore(Store):
         request = self._http.build_request(
             "POST",
             self.query_url,
-            content=sparql.encode("utf-8"),
-            headers={"Content-Type": _SPARQL_QUERY, "Accept": accept},
+            content=_form(sparql),
+            headers={"Content-Type": _FORM, "Accept": accept},
         )
         return self._send(request)
 
@@ -302,8 +304,8 @@ class RemoteStore(Store):
             request = self._http.build_request(
                 "POST",
                 self.query_url,
-                content=_UNION.encode("utf-8"),
-                headers={"Content-Type": _SPARQL_QUERY, "Accept": fmt.media_type},
+                content=_form(_UNION),
+                headers={"Content-Type": _FORM, "Accept": fmt.media_type},
             )
         self._stream(request, out)
 
@@ -338,6 +340,15 @@ class RemoteStore(Store):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _form(sparql: str) -> bytes:
+    """A query as the body of a form POST (UTF-8, percent-encoded).
+
+    >>> _form("ASK { ?s ?p 'é' }")
+    b'query=ASK+%7B+%3Fs+%3Fp+%27%C3%A9%27+%7D'
+    """
+    return urlencode({"query": sparql}).encode("ascii")
 
 
 def _iri(name: str) -> str:
