@@ -291,9 +291,9 @@ def analysis(store: Path) -> dict[str, Any]:
             network.metrics(graph)
             found[f"network_{kind}_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        report = run_audit(opened)
+        findings = run_audit(opened)
         found["audit_s"] = time.perf_counter() - started
-        found["audit_findings"] = len(report.findings)
+        found["audit_findings"] = len(findings)
     return found
 
 
