@@ -101,7 +101,11 @@ def extract(
             out = stack.enter_context(atomic_output(output))
         elif not summary:
             out = sys.stdout
-        if out is not None and fmt_enum is Format.CSV and (output is not None if bom is None else bom):
+        if (
+            out is not None
+            and fmt_enum is Format.CSV
+            and (output is not None if bom is None else bom)
+        ):
             out.write("\ufeff")
         failed = _write(paths, fmt_enum, out, summary)
     if failed:
