@@ -135,6 +135,9 @@ def document_title(department: str | None, year: str | None, family: str | None,
 class Catalogue:
     """One store state's catalogue: an SQLite connection (read under a lock)."""
 
+    audit: dict[str, object] | None = None
+    """The stored audit's node, finding count and time (None: the build stored none)."""
+
     def __init__(self, connection: sqlite3.Connection, seconds: float, key: object) -> None:
         self.connection = connection
         self.seconds = seconds
@@ -340,7 +343,12 @@ def build_catalogue(store: Store, uri_space: str, key: object = None) -> Catalog
     db.commit()
     seconds = time.perf_counter() - started
     log.info("catalogue built in %.1f s", seconds)
-    return Catalogue(db, seconds, key)
+    catalogue = Catalogue(db, seconds, key)
+    audit = _rows(store, "catalogue_audit")
+    catalogue.audit = (
+        {k: plain(v) if v is None else str(v) for k, v in audit[0].items()} if audit else None
+    )
+    return catalogue
 
 
 def _indicators(db: sqlite3.Connection, store: Store) -> None:

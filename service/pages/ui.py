@@ -23,7 +23,9 @@ from fastapi.staticfiles import StaticFiles
 from graphbuild.named_queries import NamedQuery, registry
 from service.deps import BaseDep, StoreDep
 from service.links import Links, prefixes
+from service.pages.dashboard import dashboard
 from service.pages.rendering import STATIC_DIR, page
+from service.pages.shared import catalogue_of
 from service.pages.statistics import COUNTED, Cached, DatasetStatistics, dataset_statistics
 
 router = APIRouter(tags=["pages"])
@@ -71,8 +73,10 @@ def home(request: Request, store: StoreDep, base: BaseDep) -> HTMLResponse:
     stats = _cache(request).get(links.space, lambda: dataset_statistics(store, links.space))
     largest = max((count for _, count in stats.targets_by_level1), default=0)
     counts = [(name, COUNT_NAMES[name], stats.counts[name]) for name in COUNTED]
+    catalogue = catalogue_of(request, store, links)
     context: dict[str, Any] = {
         "title": "首页 Home",
+        "dash": dashboard(store, catalogue, links),
         "counts": counts,
         "level1": stats.targets_by_level1,
         "largest": largest,
