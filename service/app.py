@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(services.start)
+        browse.warm_catalogue(app, services.store, settings.base)
         try:
             yield
         finally:

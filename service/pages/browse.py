@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ from service.pages.rendering import page
 from service.pages.shared import catalogue_of, links_of
 
 router = APIRouter(tags=["pages"])
+log = logging.getLogger("perfkg.service")
 MAX_SIZE = 500
 MAX_EXPORT = 100_000
 
@@ -226,7 +228,7 @@ def _fill(view: View, catalogue: Catalogue, export: bool) -> None:
         f"SELECT * FROM {spec.table}{where}{view.order()} LIMIT ? OFFSET ?",
         [*values, limit, offset],
     )
-    view.rows = [{key: plain(row[key]) for key in row} for row in rows]
+    view.rows = [{key: plain(row[key]) for key in row.keys()} for row in rows]  # noqa: SIM118
     if export:
         return
     for facet in spec.facets:
@@ -287,6 +289,38 @@ def _export(view: View, fmt: str, links: Links) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def warm_catalogue(app: Any, store: Any, base: str) -> None:
+    """Build the catalogue in the background as the server starts (pages wait for it only if
+    they come before it is done)."""
+    import threading
+
+    from service.pages.catalogue import CatalogueHolder
+    from service.pages.shared import store_key
+
+    if not hasattr(app.state, "catalogue"):
+        app.state.catalogue = CatalogueHolder()
+    holder = app.state.catalogue
+    space = Links(base).space
+
+    def run() -> None:
+        try:
+            holder.get(store, space, lambda: store_key(store))
+        except Exception as error:  # the first page asks again and reports
+            log.error("could not build the catalogue: %s", error)
+
+    threading.Thread(target=run, name="perfkg-catalogue", daemon=True).start()
+
+
+@router.get("/labels", summary="Names of entities and concepts (for result tables)")
+def labels(request: Request, store: StoreDep, base: BaseDep) -> Response:
+    """``iri`` (repeatable, up to 500): ``{"labels": {iri: name}, "hrefs": {iri: page}}``."""
+    links = links_of(request, base)
+    wanted = request.query_params.getlist("iri")[:500]
+    found = catalogue_of(request, store, links).labels(wanted) if wanted else {}
+    body = {"labels": found, "hrefs": {iri: links.href(iri) for iri in wanted}}
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
 
 
 @router.get("/id/", response_class=HTMLResponse, summary="What can be browsed")
