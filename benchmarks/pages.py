@@ -90,7 +90,9 @@ def measure(store: Path, repeats: int = 5) -> dict[str, dict[str, float | int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERFKG_")}
     env.update({"PERFKG_BASE": "http://127.0.0.1:8000/", "PERFKG_QUERY_TIMEOUT": "120"})
     command = [*_perfkg(), "serve", "--store", str(store), "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     results: dict[str, dict[str, float | int]] = {}
     try:
         client = httpx.Client(timeout=600)

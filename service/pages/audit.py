@@ -57,6 +57,7 @@ async def audit_page(
 ) -> Response:
     """Run the audit rules and answer with the findings per document and rule."""
     chosen = _format(request.headers.get("accept"), format_name)
+    rule = [r for r in rule or [] if r] or None  # the page's form sends rule= for "all"
     defaults = grades == "90,80,60" and execution_weight == 10 and min_indicators == 3
     if chosen == "html" and defaults and not rule_live(request):
         links = Links(base, request.scope.get("root_path", ""))

@@ -144,7 +144,8 @@
       .then(function (reply) {
         if (!reply.ok) {
           var e = reply.body.error || {};
-          errorBox.textContent = (e.position ? "第 " + e.position[0] + " 行第 " + e.position[1] + " 列: " : "") +
+          var at = e.position ? [e.position.line || e.position[0], e.position.column || e.position[1]] : null;
+          errorBox.textContent = (at ? "第 " + at[0] + " 行第 " + at[1] + " 列: " : "") +
             (e.message || "error");
           errorBox.hidden = false;
           status.textContent = "";

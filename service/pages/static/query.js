@@ -62,7 +62,10 @@
   // errors: the server's one JSON shape {"error": {"message", "position": [line, column]}}
   var banner = document.getElementById("editor-error");
   var marks = [];
-  yasgui.on("queryResponse", function (_yasgui, tab) {
+  yasgui.on("queryResponse", function () {
+    setTimeout(function () { showError(yasgui.getTab()); }, 50);
+  });
+  function showError(tab) {
     marks.forEach(function (m) { m.clear(); });
     marks = [];
     banner.hidden = true;
@@ -75,7 +78,8 @@
       var body = JSON.parse(error.text);
       if (body && body.error) {
         message = body.error.message;
-        position = body.error.position;
+        var at = body.error.position;
+        position = at ? [at.line !== undefined ? at.line : at[0], at.column !== undefined ? at.column : at[1]] : null;
       }
     } catch (e) { /* not our JSON shape: show the text */ }
     banner.textContent = (position ? "第 " + position[0] + " 行第 " + position[1] + " 列 · line " +
@@ -89,6 +93,6 @@
       yasqe.addLineClass(line, "background", "query-error-line");
       marks.push({ clear: function () { yasqe.removeLineClass(line, "background", "query-error-line"); } });
     }
-  });
+  }
   window.perfkgYasgui = yasgui; // for the browser test and the curious
 })();
