@@ -83,6 +83,23 @@ class PK(DefinedNamespace):
     builtWith: URIRef
     quadCount: URIRef
 
+    # source text and audit findings (for the pages)
+    SourceLines: URIRef
+    Audit: URIRef
+    Finding: URIRef
+    firstLine: URIRef
+    lastLine: URIRef
+    text: URIRef
+    lineOrigins: URIRef
+    rule: URIRef
+    auditSeverity: URIRef
+    message: URIRef
+    focus: URIRef
+    aboutProject: URIRef
+    inDocument: URIRef
+    line: URIRef
+    findingCount: URIRef
+
     # documents
     family: URIRef
     fiscalYear: URIRef

@@ -19,11 +19,12 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
 fi
 vendor=../pages/static/vendor
 rm -rf "$vendor"
-mkdir -p "$vendor/yasgui" "$vendor/cytoscape" "$vendor/swagger-ui"
+mkdir -p "$vendor/yasgui" "$vendor/cytoscape" "$vendor/swagger-ui" "$vendor/chartjs"
 cp node_modules/@triply/yasgui/build/yasgui.min.js node_modules/@triply/yasgui/build/yasgui.min.css \
    node_modules/@triply/yasgui/build/yasgui.min.js.LICENSE.txt "$vendor/yasgui/"
 cp node_modules/@triply/yasgui/LICENSE* "$vendor/yasgui/" 2>/dev/null || true
 cp node_modules/cytoscape/dist/cytoscape.min.js "$vendor/cytoscape/"
 cp node_modules/cytoscape/LICENSE* "$vendor/cytoscape/" 2>/dev/null || true
+cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md "$vendor/chartjs/"
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
    node_modules/swagger-ui-dist/LICENSE "$vendor/swagger-ui/"

@@ -26,8 +26,8 @@ from service.api import queries as api_queries
 from service.api import sparql
 from service.deps import Services
 from service.limits import RequestSizeLimit, SecurityHeaders
+from service.pages import about, browse, dumps, explore, linked_data, ui, void
 from service.pages import audit as audit_pages
-from service.pages import dumps, explore, linked_data, ui, void
 from service.settings import Settings
 
 _DESCRIPTION = """\
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(services.start)
+        browse.warm_catalogue(app, services.store, settings.base)
         try:
             yield
         finally:
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(explore.router)
     app.include_router(api_queries.router)
     app.include_router(audit_pages.router)
+    app.include_router(about.router)
+    app.include_router(browse.router)  # before linked_data: /id/ and /id/{kind}/ are lists
     app.include_router(linked_data.router)  # last: it may answer broad paths
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)

@@ -100,20 +100,44 @@ def render(request: Request, error: ApiError) -> Response:
     """The error as JSON, or as HTML when the client is a browser."""
     headers = {"Vary": "Accept", **error.headers}
     if prefers_html(request.headers.get("accept")):
-        return HTMLResponse(_html(error), status_code=error.status, headers=headers)
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        return HTMLResponse(_html(error, root), status_code=error.status, headers=headers)
     return JSONResponse(error.payload(), status_code=error.status, headers=headers)
 
 
-def _html(error: ApiError) -> str:
+_TITLES = {404: "找不到 Not found", 400: "请求有误 Bad request", 406: "格式不可用 Not acceptable"}
+
+
+def _html(error: ApiError, root: str = "") -> str:
+    """The site's page layout (its stylesheet, navigation and a search box), no script."""
     where = (
         f"<p>At line {error.position[0]}, column {error.position[1]}.</p>" if error.position else ""
     )
+    title = _TITLES.get(error.status, f"{error.status} {error.code}")
+    nav = "".join(
+        f'<a href="{root}{path}">{name}</a>'
+        for path, name in (
+            ("/", "首页 Home"),
+            ("/id/", "浏览 Browse"),
+            ("/query", "查询 Query"),
+            ("/explore", "探索 Explore"),
+            ("/audit", "审核 Audit"),
+        )
+    )
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{error.status} {html.escape(error.code)}</title></head>\n"
-        f"<body><h1>{error.status} {html.escape(error.code)}</h1>"
-        f"<pre>{html.escape(error.message)}</pre>{where}"
-        '<p><a href="/">Home</a></p></body></html>\n'
+        '<!doctype html>\n<html lang="zh"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{error.status} {html.escape(error.code)} · perfkg</title>"
+        f'<link rel="stylesheet" href="{root}/static/style.css"></head>\n'
+        f'<body><header class="site"><a class="brand" href="{root}/">perfkg '
+        f"<span>预算绩效目标知识图谱</span></a><nav>{nav}</nav></header>"
+        f'<main class="error-page"><h1>{error.status} {html.escape(title)}</h1>'
+        f'<p class="error-message">{html.escape(error.message)}</p>{where}'
+        f'<form class="filter big-search" role="search" action="{root}/search" method="get">'
+        '<input type="search" name="q" placeholder="搜索 部门 / 项目 / 指标" aria-label="Search">'
+        '<button type="submit">搜索 Search</button></form>'
+        f'<p><a href="{root}/">首页 Home</a> · <a href="{root}/id/">浏览 Browse</a></p>'
+        "</main></body></html>\n"
     )
 
 

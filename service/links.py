@@ -6,8 +6,10 @@ page).
 >>> links = Links("http://example.org/kg/", "")
 >>> links.href("http://example.org/kg/id/project/d.txt/12#value")
 '/id/project/d.txt/12#value'
->>> links.href("https://w3id.org/perfkg/ontology#Project")
-'https://w3id.org/perfkg/ontology#Project'
+>>> links.href("https://w3id.org/perfkg/ontology#Project"), links.href("https://w3id.org/perfkg/levels/output")
+('/def/ontology#Project', '/def/levels/output')
+>>> links.href("http://www.w3.org/ns/prov#Entity")
+'http://www.w3.org/ns/prov#Entity'
 >>> links.curie("https://w3id.org/perfkg/ontology#Project")
 'pk:Project'
 >>> links.curie("http://example.org/kg/id/indicator/%E6%8A%A5%E7%BA%B8")
@@ -43,6 +45,10 @@ def prefixes() -> dict[str, str]:
     return found
 
 
+VOCABULARY = "https://w3id.org/perfkg/"
+"""The ontology's, levels', code lists' and units' namespace; served at ``/def/``."""
+
+
 class Links:
     """Links between pages: IRIs under ``{base}id/`` become local ``/id/…`` links."""
 
@@ -56,9 +62,12 @@ class Links:
         return iri.startswith(self.space)
 
     def href(self, iri: str) -> str:
-        """Where a link to ``iri`` points: the local page, or the IRI itself."""
+        """Where a link to ``iri`` points: the local page (entities, and the ontology's terms,
+        levels, code lists and units under ``/def/``, which need no network), or the IRI."""
         if self.is_local(iri):
             return f"{self.root}/id/{iri[len(self.space) :]}"
+        if iri.startswith(VOCABULARY):
+            return f"{self.root}/def/{iri[len(VOCABULARY) :]}"
         return iri
 
     def path(self, path: str) -> str:

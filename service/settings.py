@@ -95,12 +95,30 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS (empty: CORS off)."
     )
+    license: str | None = Field(
+        default=None,
+        description="URL of the data's licence, shown on /about and each document page and in VoID (none: 'not stated').",
+    )
+    license_name: str | None = Field(
+        default=None, description="Name of the data's licence (e.g. CC BY 4.0)."
+    )
+    source_note: str | None = Field(
+        default=None,
+        description="Where the documents come from (e.g. the publishing portals), shown on /about.",
+    )
     reload_seconds: float = Field(
         default=2.0,
         ge=0,
         le=3600,
         description="How often to look for a build's newly published store (0: never).",
     )
+
+    @field_validator("license")
+    @classmethod
+    def _license_is_http(cls, value: str | None) -> str | None:
+        if value and not _HTTP_IRI.match(value):
+            raise ValueError(f"{value!r} is not an http(s) URL of a licence")
+        return value or None
 
     @field_validator("endpoint", "update_endpoint", "graph_store_endpoint")
     @classmethod

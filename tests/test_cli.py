@@ -89,7 +89,8 @@ def test_csv_has_one_header_and_every_record(tmp_path: Path) -> None:
         str(SAMPLES / "004_5c2b6dad15e272f5.txt"),
     )
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert sum(r["record"] == "document" for r in rows) == 2
     assert "record" not in [r["record"] for r in rows]  # the header appears once
 

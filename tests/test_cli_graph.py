@@ -33,7 +33,7 @@ def test_build_prints_a_summary_and_rebuild_replaces(tmp_path: Path) -> None:
     store = tmp_path / "store"
     code, out, err = invoke("build", str(SAMPLES), "--store", str(store))
     assert code == 0, err
-    assert "built 4 of 4 documents: 7 graphs" in out
+    assert "built 4 of 4 documents: 8 graphs" in out
     assert "004_5c2b6dad15e272f5.txt" in out and "graph/ontology" in out
     assert "building" in err
     code, out, _ = invoke("build", str(SMALL), "--store", str(store))
@@ -43,7 +43,9 @@ def test_build_prints_a_summary_and_rebuild_replaces(tmp_path: Path) -> None:
     assert code == 0
     assert "built 1 of 1 documents" in out
     with OxigraphStore(store) as opened:
-        assert len(opened.graph_names()) == 8  # 4 documents, ontology, build, manifest, statistics
+        assert (
+            len(opened.graph_names()) == 9
+        )  # 4 documents, ontology, build, manifest, statistics, audit
 
 
 def test_build_reports_a_bad_file_in_one_line_and_builds_the_rest(tmp_path: Path) -> None:
@@ -110,8 +112,8 @@ def test_export_writes_files_and_one_graph(tmp_path: Path) -> None:
     assert f"wrote {target} (trig)" in err
     with quiet_rdflib():
         parsed = Dataset().parse(target, format="trig")
-    # the default graph, the document, ontology, build, manifest and statistics
-    assert len(list(parsed.graphs())) == 6
+    # the default graph, the document, ontology, build, manifest, statistics and audit
+    assert len(list(parsed.graphs())) == 7
     code, out, _ = invoke("export", "--store", store, "--graph", SMALL.name, "--format", "ntriples")
     assert code == 0
     with OxigraphStore(tmp_path / "store") as opened:
@@ -263,7 +265,7 @@ def test_building_under_a_second_base_warns(tmp_path: Path) -> None:
     assert invoke("build", str(SMALL), "--store", str(store))[0] == 0
     code, _, err = invoke("build", str(SMALL), "--store", str(store), "--base", "http://ex.org/kg/")
     assert code == 0
-    assert "perfkg: warning: the store also holds 5 graph(s) under another base" in err
+    assert "perfkg: warning: the store also holds 6 graph(s) under another base" in err
     assert f"<{BASE}graph/" in err
 
 

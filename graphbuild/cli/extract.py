@@ -76,7 +76,15 @@ def summary_lines(extraction: Extraction) -> list[str]:
     help="Print per document: family, projects, targets by level 1, diagnostics. "
     "Without -o only the summary is printed.",
 )
-def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: bool) -> None:
+@click.option(
+    "--bom/--no-bom",
+    default=None,
+    help="Begin CSV with a UTF-8 byte-order mark, which Excel needs to read the Chinese text "
+    "as UTF-8 (default: with -o FILE yes, on standard output no).",
+)
+def extract(
+    files: tuple[Path, ...], fmt: str, output: Path | None, summary: bool, bom: bool | None
+) -> None:
     """Extract performance targets from document files (or folders of them).
 
     Writes one record per line: document, project, target and diagnostic records (see
@@ -93,6 +101,12 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, summary: boo
             out = stack.enter_context(atomic_output(output))
         elif not summary:
             out = sys.stdout
+        if (
+            out is not None
+            and fmt_enum is Format.CSV
+            and (output is not None if bom is None else bom)
+        ):
+            out.write("\ufeff")
         failed = _write(paths, fmt_enum, out, summary)
     if failed:
         click.echo(f"perfkg: {failed} of {len(paths)} files could not be read", err=True)

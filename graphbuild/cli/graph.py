@@ -58,15 +58,17 @@ def build_summary(report: BuildReport, base: str, where: str) -> list[str]:
         (report.ontology_graph, report.ontology_quads),
         (report.build_graph, report.build_quads),
         (report.statistics_graph, report.statistics_quads),
+        *report.finished,
     ):
         lines.append(f"  {_short(name, base):{width}} {quads:9,d}")
     built = report.built
     triples = sum(d.quads for d in built)
     triples += report.ontology_quads + report.build_quads + report.statistics_quads
+    triples += sum(quads for _, quads in report.finished)
     unchanged = f", {len(report.unchanged)} unchanged" if report.unchanged else ""
     lines.append(
         f"built {len(built)} of {len(report.documents)} documents{unchanged}: "
-        f"{len(built) + 3} graphs, {triples:,} triples, "
+        f"{len(built) + 3 + len(report.finished)} graphs, {triples:,} triples, "
         f"{sum(d.targets for d in built):,} targets, "
         f"{sum(d.diagnostics for d in built):,} diagnostics"
     )
@@ -109,11 +111,19 @@ class _Rate:
     help="Worker processes that extract and map documents.",
 )
 @click.option("--force", is_flag=True, help="Build unchanged documents again too.")
+@click.option(
+    "--audit/--no-audit",
+    default=True,
+    show_default=True,
+    help="Run the audit at the end and keep its findings in {base}graph/audit (the pages "
+    "show them; about a minute per 1,000 documents).",
+)
 @store_options
 def build(
     files: tuple[Path, ...],
     jobs: int,
     force: bool,
+    audit: bool,
     store_dir: Path | None,
     endpoint: str | None,
     base: str | None,
@@ -124,10 +134,12 @@ def build(
     again replaces exactly its graph, and a document whose file and perfkg version are
     unchanged since the last build is skipped (a build stopped part-way resumes). The
     ontology is loaded into {base}graph/ontology, the run is described in {base}graph/build
-    and the counts pages show are computed into {base}graph/statistics. A document that cannot
+    and the counts pages show are computed into {base}graph/statistics; the audit's findings go
+    to {base}graph/audit (unless --no-audit). A document that cannot
     be read or mapped is reported on one line and skipped (exit status 1); the others are
     still built.
     """
+    from graphbuild.analysis.audit_graph import refresh as audit_refresh
     from graphbuild.graph.build import build as run_build
 
     paths = expand(files)
@@ -150,7 +162,15 @@ def build(
                 click.echo(f"\nperfkg: error: {result.error}", err=True)
             bar.update(1, rate.add(result))
 
-        report = run_build(paths, store, resolved, jobs=jobs, force=force, progress=progress)
+        report = run_build(
+            paths,
+            store,
+            resolved,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+            finishing=[audit_refresh] if audit else [],
+        )
         others = sorted({n for n in store.graph_names() if not n.startswith(resolved)})
     click.echo("\n".join(build_summary(report, resolved, where(store_dir, endpoint))))
     if others:

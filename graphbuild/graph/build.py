@@ -40,9 +40,9 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from graphbuild.extract import extract_file
-from graphbuild.extract.read import ReadError
-from graphbuild.graph import iris, manifest
+from graphbuild.extract import extract_file, extract_text
+from graphbuild.extract.read import Line, ReadError, read_document
+from graphbuild.graph import iris, manifest, source_text
 from graphbuild.graph.mapping import document_nquads
 from graphbuild.graph.provenance import software_version
 from graphbuild.records import Extraction
@@ -52,6 +52,8 @@ from graphbuild.vocab import ONTOLOGY_DIR, SHAPES_FILE
 Mapper = Callable[[Extraction, str | None], tuple[str, bytes, int]]
 """Records → (graph IRI, N-Quads, quads) (``graphbuild.graph.mapping.document_nquads``)."""
 Extractor = Callable[[Path], Extraction]
+Finishing = Callable[[Store, str], tuple[str, int]]
+"""A step run on the store after the documents are written: (store, base) → (graph, quads)."""
 """A file → its records (``graphbuild.extract.extract_file``)."""
 
 BATCH_BYTES = 64 * 1024 * 1024
@@ -94,6 +96,8 @@ class BuildReport:
     build_quads: int = 0
     statistics_graph: str | None = None
     statistics_quads: int = 0
+    finished: list[tuple[str, int]] = field(default_factory=list)
+    """The graphs the ``finishing`` steps wrote (the audit's), with their quads."""
 
     @property
     def built(self) -> list[DocumentResult]:
@@ -179,8 +183,14 @@ def prepare(
     """Read, extract, map and check one document (never raises for the document's content)."""
     started = time.perf_counter()
     result = DocumentResult(path)
+    lines: list[Line] = []
     try:
-        extraction = extractor(path)
+        if extractor is extract_file:  # the same, keeping the lines for the source text
+            source = read_document(path)
+            lines = source.lines
+            extraction = extract_text(source)
+        else:
+            extraction = extractor(path)
     except ReadError as error:
         result.error = str(error)
         return Prepared(result)
@@ -193,11 +203,22 @@ def prepare(
     result.diagnostics = len(extraction.diagnostics)
     try:
         result.graph, data, result.quads = mapper(extraction, base)
+        if lines:
+            text, count = source_text.text_nquads(
+                extraction.document.document, lines, _fact_lines(extraction), base
+            )
+            data, result.quads = data + text, result.quads + count
     except Exception as error:  # a mapping bug must not stop the other documents
         result.error = f"{path}: could not be mapped to RDF ({type(error).__name__}: {error})"
         return Prepared(result)
     result.seconds = time.perf_counter() - started
     return Prepared(result, data)
+
+
+def _fact_lines(extraction: Extraction) -> list[int]:
+    """The lines projects, targets and diagnostics were read from."""
+    records = (*extraction.projects, *extraction.targets, *extraction.diagnostics)
+    return [record.line for record in records if record.line is not None]
 
 
 def _prepare_in_worker(job: tuple[Path, str, str]) -> Prepared:
@@ -340,13 +361,16 @@ def build(
     extractor: Extractor = extract_file,
     progress: Callable[[DocumentResult], None] | None = None,
     force: bool = False,
+    finishing: Sequence[Finishing] = (),
 ) -> BuildReport:
     """Build every document in ``paths`` into ``store``; see the module docstring.
 
     ``jobs`` worker processes extract and map (1: in this process; a custom ``mapper`` or
     ``extractor`` always runs here). ``force`` builds unchanged documents too. ``progress`` is
-    called after each document. A :class:`StoreError` stops the build (the documents written
-    so far stay written and recorded).
+    called after each document. ``finishing`` steps run after the documents are written and
+    before the statistics (``perfkg build`` passes the audit's, which stores its findings). A
+    :class:`StoreError` stops the build (the documents written so far stay written and
+    recorded).
     """
     base = iris.resolve_base(base)
     report = BuildReport(started=datetime.now(UTC))
@@ -383,6 +407,8 @@ def build(
         writer.finish()
     report.ended = datetime.now(UTC)
     report.build_graph, report.build_quads = _describe(store, report, base)
+    for step in finishing:
+        report.finished.append(step(store, base))
     from graphbuild.graph.statistics import refresh
 
     report.statistics_graph, report.statistics_quads = refresh(store, base)

@@ -32,7 +32,7 @@ _HASH_HEX = 12
 
 _SAFE = re.compile(r"[A-Za-z0-9._-]+")
 # Graph names under {base}graph/ that are not documents; a document key never equals one.
-RESERVED_GRAPHS = frozenset({"build", "ontology", "inferred", "manifest", "statistics"})
+RESERVED_GRAPHS = frozenset({"build", "ontology", "inferred", "manifest", "statistics", "audit"})
 
 
 def resolve_base(base: str | None = None) -> str:

@@ -177,7 +177,9 @@ class _Pipe:
         self._put(error)
 
 
-def stream_export(store: Store, fmt: Format, done: Any = None) -> Iterator[bytes]:
+def stream_export(
+    store: Store, fmt: Format, done: Any = None, name: str | None = None
+) -> Iterator[bytes]:
     """The store's export in ``fmt`` as chunks, written by a thread as the client reads.
 
     ``done(size)`` is called after the last chunk of a complete export. If the client stops
@@ -187,7 +189,7 @@ def stream_export(store: Store, fmt: Format, done: Any = None) -> Iterator[bytes
 
     def run() -> None:
         try:
-            store.export(pipe, fmt.media_type)  # type: ignore[arg-type]
+            store.export(pipe, fmt.media_type, name)  # type: ignore[arg-type]
         except _Cancelled:
             return
         except Exception as error:  # reported to the reader, which ends the stream

@@ -13,9 +13,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from service.deps import BaseDep
+from service.deps import BaseDep, StoreDep
 from service.links import Links
 from service.pages.rendering import STATIC_DIR, page
+from service.pages.shared import catalogue_of
 
 router = APIRouter(tags=["pages"])
 
@@ -28,15 +29,27 @@ MAX_DRAWN = 1500
 
 
 @router.get("/explore", response_class=HTMLResponse, summary="The interactive graph explorer")
-def explore(request: Request, base: BaseDep) -> HTMLResponse:
+def explore(request: Request, store: StoreDep, base: BaseDep) -> HTMLResponse:
     """Search, expand on demand, filter and colour the network of departments, projects,
-    targets and indicators."""
+    targets and indicators. It opens on ``?node=IRI`` (the entity pages' "Explore" button),
+    else on the department with the most projects and its neighbours (``start=none``: empty)."""
     links = Links(base, request.scope.get("root_path", ""))
+    params = request.query_params
+    start, note = params.get("node", "")[:2000] or None, ""
+    if start is None and not params.get("q") and params.get("start") != "none":
+        rows = catalogue_of(request, store, links).sql(
+            "SELECT iri, label, projects FROM departments ORDER BY projects DESC LIMIT 1"
+        )
+        if rows:
+            start = str(rows[0]["iri"])
+            note = f"起点：项目最多的部门 {rows[0]['label']}（{rows[0]['projects']} 个项目）。搜索或点击节点继续。"
     config = {
         "api": links.path("/api/network"),
         "page_size": PAGE_SIZE,
         "max_drawn": MAX_DRAWN,
-        "q": request.query_params.get("q", "")[:200],
+        "q": params.get("q", "")[:200],
+        "start": start,
+        "start_note": note,
     }
     missing = [] if (STATIC_DIR / CYTOSCAPE_FILE).is_file() else [CYTOSCAPE_FILE]
     context = {"title": "探索 Explore", "config": config, "missing": missing}

@@ -29,8 +29,10 @@ from service.deps import BaseDep, StoreDep
 from service.errors import ApiError
 from service.links import Links
 from service.negotiation import preferred
+from service.pages import budget
 from service.pages import entity as model
 from service.pages.rendering import page
+from service.pages.shared import catalogue_of
 
 router = APIRouter(tags=["linked data"])
 
@@ -131,9 +133,16 @@ def entity(path: str, request: Request, store: StoreDep, base: BaseDep) -> Respo
         described = model.describe(store, iri)
         if described is None:
             raise _not_found(iri)
+        catalogue = catalogue_of(request, store, links)
+        kind, shaped = budget.view(store, catalogue, described, links)
+        title = described.label or links.curie(iri)
+        if kind == "document" and shaped["record"].get("title"):
+            title = shaped["record"]["title"]
         context = {
             "entity": described,
-            "title": described.label or links.curie(iri),
+            "kind": kind,
+            "view": shaped,
+            "title": title,
             "alternates": _alternates(links, rest),
             "describe_link": links.query(f"DESCRIBE {ox.NamedNode(iri)}"),
             "incoming_limit": model.INCOMING_LIMIT,

@@ -8,11 +8,12 @@ can reach a CDN or a remote SPARQL service even by mistake. Links between pages 
 :class:`service.links.Links`.
 
 >>> [name for name in sorted(p.name for p in TEMPLATES_DIR.glob("*.html"))][:2]
-['_term.html', 'api_docs.html']
+['_excerpt.html', '_findings.html']
 """
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,50 @@ def templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["money"] = money
+    environment.filters["yuan"] = yuan
+    environment.filters["num"] = number
     return Jinja2Templates(env=environment)
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def number(value: object) -> str:
+    """A number with thousands separators and no trailing zeros ("" for none).
+
+    >>> number(1234567), number("95.50"), number(None)
+    ('1,234,567', '95.5', '')
+    """
+    found = _decimal(value)
+    if found is None:
+        return "" if value is None else str(value)
+    text = f"{found.normalize():,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(value: object) -> str:
+    """Yuan as 万元 (as budgets print them): ``30000`` → ``3万元``.
+
+    >>> money(30000), money("5163100"), money(0), money(None)
+    ('3万元', '516.31万元', '0万元', '')
+    """
+    found = _decimal(value)
+    if found is None:
+        return ""
+    return f"{number(round(found / 10000, 4))}万元"
+
+
+def yuan(value: object) -> str:
+    """Yuan with separators: ``30000`` → ``30,000元``."""
+    found = _decimal(value)
+    return "" if found is None else f"{number(found)}元"
 
 
 def page(

@@ -27,8 +27,9 @@ from graphbuild.stores.base import Store
 from service.deps import BaseDep, StoreDep
 from service.errors import ApiError
 from service.links import Links, prefixes
-from service.negotiation import preferred
+from service.negotiation import preferred, prefers_html
 from service.pages.dumps import Dump, dumps, fingerprint
+from service.pages.rendering import page
 from service.pages.statistics import (
     SERVICE_QUERIES,
     Cached,
@@ -69,6 +70,7 @@ def void_graph(
     dump_list: list[Dump],
     examples: Sequence[str] = (),
     modified: str | None = None,
+    license: str | None = None,  # noqa: A002 (the DCTERMS term)
 ) -> Graph:
     """The VoID + DCAT description as an rdflib graph (pure: the caller gathers the facts)."""
     doc = URIRef(f"{base}.well-known/void")
@@ -126,6 +128,8 @@ def void_graph(
             add((dataset, VOID.vocabulary, URIRef(prefixes()[name])))
     if modified:
         add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+    if license:
+        add((dataset, DCTERMS.license, URIRef(license)))
 
     totals = stats.totals
     for key, prop in (
@@ -203,6 +207,27 @@ def serialize(graph: Graph, fmt: Format) -> bytes:
     return graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
 
 
+def _page(request: Request, store: Store, base: str) -> Response:
+    """The description as a page: totals, partitions, dumps, licence."""
+    links = Links(base, request.scope.get("root_path", ""))
+    known = fingerprint(store)
+    stats = _cache(request).get(
+        (known[0], links.space), lambda: void_statistics(store, links.space)
+    )
+    dump_list, _, _ = dumps(request, store, links, known)
+    context = {
+        "title": "数据集描述 VoID",
+        "stats": stats,
+        "classes": sorted(stats.classes, key=lambda c: -c[1]),
+        "properties": sorted(stats.properties, key=lambda p: -p[1])[:60],
+        "dumps": dump_list,
+        "modified": _modified(store),
+        "settings": request.app.state.settings,
+        "vocabularies": [prefixes()[n] for n in _VOCABULARIES if n in prefixes()],
+    }
+    return page(request, "void.html", context, links, headers={"Vary": "Accept"})
+
+
 def _modified(store: Store) -> str | None:
     rows = store.select(named_query("last_build", SERVICE_QUERIES).bind())
     value = rows[0].get("modified") if rows else None
@@ -216,8 +241,18 @@ def _modified(store: Store) -> str | None:
     responses={200: {"content": {fmt.media_type: {} for fmt in _OFFERS}}},
 )
 def void(request: Request, store: StoreDep, base: BaseDep) -> Response:
-    """Turtle unless the client prefers JSON-LD or N-Triples."""
+    """Turtle unless the client prefers JSON-LD or N-Triples; a page for browsers (Accept
+    naming text/html first, or ``format=html``); ``format=turtle|jsonld|ntriples`` overrides."""
     accept = request.headers.get("accept")
+    asked = request.query_params.get("format")
+    if asked is not None:
+        by_name = {"html": "text/html", **{f.extension: f.media_type for f in _OFFERS}}
+        by_name.update({"turtle": Format.TURTLE.media_type, "ntriples": Format.NTRIPLES.media_type})
+        if asked not in by_name:
+            raise ApiError(400, "bad_parameter", f"format= takes {', '.join(sorted(by_name))}")
+        accept = by_name[asked]
+    if prefers_html(accept):
+        return _page(request, store, base)
     chosen = preferred(accept, [fmt.media_type for fmt in _OFFERS])
     if chosen is None and preferred(accept, ["application/json"]):
         chosen = Format.JSONLD.media_type
@@ -232,6 +267,7 @@ def void(request: Request, store: StoreDep, base: BaseDep) -> Response:
     )
     dump_list, _, _ = dumps(request, store, links, known)
     examples = [example.iri for example in example_entities(store, links.space)]
-    graph = void_graph(base, stats, dump_list, examples, _modified(store))
+    settings = request.app.state.settings
+    graph = void_graph(base, stats, dump_list, examples, _modified(store), settings.license)
     media_type = fmt.media_type if fmt is Format.JSONLD else f"{fmt.media_type}; charset=utf-8"
     return Response(serialize(graph, fmt), media_type=media_type, headers={"Vary": "Accept"})

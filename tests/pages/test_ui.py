@@ -86,5 +86,5 @@ def test_vendored_yasgui_is_served_and_calls_no_remote_service_by_itself(
         response = client.get(f"/static/vendor/{name}")
         assert response.status_code == 200, f"{name}: run bash scripts/setup.sh"
     script = client.get("/static/query.js").text
-    for setting in ("persistenceId: null", "prefixCcApi", "populateFromUrl", "getData"):
+    for setting in ('persistenceId: "perfkg-query"', "prefixCcApi", "populateFromUrl", "getData"):
         assert setting in script

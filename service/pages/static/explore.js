@@ -452,5 +452,12 @@
   });
 
   loadFilters();
-  if (queryBox.value.trim()) search(queryBox.value.trim(), false);
+  if (queryBox.value.trim()) {
+    search(queryBox.value.trim(), false);
+  } else if (config.start) {
+    // a first view: the node asked for (?node=), else the department with the most projects,
+    // with its first page of neighbours
+    say(config.start_note || "");
+    show(config.start);
+  }
 })();

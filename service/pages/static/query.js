@@ -5,8 +5,9 @@
 // picker lists DBpedia and Wikidata. Here the endpoint is this server's /sparql (also for
 // links carrying ?endpoint=), prefixes come from /query/prefixes.json, the LOV completers
 // are off and the endpoint catalogue is empty. The page's Content-Security-Policy would
-// block any other request anyway. Tabs are not persisted, so the named queries and ?query=
-// always start from a clean state.
+// block any other request anyway. Tabs are kept in the browser's local storage (work is not
+// lost on reload); a ?query= link opens in a tab of its own. A query the endpoint refuses is
+// shown as the server's message above the editor, its position marked in the text.
 (function () {
   "use strict";
 
@@ -31,7 +32,7 @@
   Yasgui.defaults.requestConfig.endpoint = endpoint;
 
   var yasgui = new Yasgui(root, {
-    persistenceId: null,
+    persistenceId: "perfkg-query",
     copyEndpointOnNewTab: true,
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: {
@@ -50,21 +51,48 @@
     yasr: { prefixes: config.prefix_map },
   });
 
-  var byName = {};
-  config.queries.forEach(function (query) {
-    byName[query.name] = query;
-  });
-  var picker = document.getElementById("named-query");
-  var description = document.getElementById("named-query-description");
-  picker.addEventListener("change", function () {
-    var query = byName[picker.value];
-    if (!query) return;
-    description.textContent = query.description;
+  window.perfkgOpenInEditor = function (title, sparql) {
     yasgui.addTab(true, {
-      name: query.title_en || query.title,
-      yasqe: { value: query.sparql },
+      name: title,
+      yasqe: { value: sparql },
       requestConfig: { endpoint: endpoint },
     });
+  };
+
+  // errors: the server's one JSON shape {"error": {"message", "position": [line, column]}}
+  var banner = document.getElementById("editor-error");
+  var marks = [];
+  yasgui.on("queryResponse", function () {
+    setTimeout(function () { showError(yasgui.getTab()); }, 50);
   });
+  function showError(tab) {
+    marks.forEach(function (m) { m.clear(); });
+    marks = [];
+    banner.hidden = true;
+    var yasr = tab.getYasr();
+    var error = yasr && yasr.results && yasr.results.getError ? yasr.results.getError() : null;
+    if (!error) return;
+    var message = error.text || error.statusText || "error";
+    var position = null;
+    try {
+      var body = JSON.parse(error.text);
+      if (body && body.error) {
+        message = body.error.message;
+        var at = body.error.position;
+        position = at ? [at.line !== undefined ? at.line : at[0], at.column !== undefined ? at.column : at[1]] : null;
+      }
+    } catch (e) { /* not our JSON shape: show the text */ }
+    banner.textContent = (position ? "第 " + position[0] + " 行第 " + position[1] + " 列 · line " +
+      position[0] + ", column " + position[1] + ": " : "") + message;
+    banner.hidden = false;
+    var yasqe = tab.getYasqe();
+    if (position && yasqe && yasqe.markText) {
+      var line = Math.max(0, position[0] - 1), ch = Math.max(0, position[1] - 1);
+      marks.push(yasqe.markText({ line: line, ch: ch }, { line: line, ch: ch + 1 },
+        { className: "query-error-mark" }));
+      yasqe.addLineClass(line, "background", "query-error-line");
+      marks.push({ clear: function () { yasqe.removeLineClass(line, "background", "query-error-line"); } });
+    }
+  }
   window.perfkgYasgui = yasgui; // for the browser test and the curious
 })();
