@@ -1,36 +1,42 @@
-"""The audit's findings kept in the store, ``{base}graph/audit``, written at the end of a build.
+"""The audit's findings kept in the store, written by ``perfkg build`` with each document.
 
-Running every rule takes about a minute at 1,000 documents, far too long for a page. So
-``perfkg build`` (unless ``--no-audit``) and ``perfkg audit --save`` run the audit once with the
-default settings and write one node per finding::
+Running every rule over a whole store takes about a minute per 1,000 documents, far too long
+for a page and growing with the store. Every rule looks inside one document, so ``perfkg build``
+(unless ``--no-audit``) runs them in the worker on each document alone, with the ontology
+(:func:`document_findings`, a few milliseconds per document), and writes one node per finding
+into the document's own graph, so re-building a document replaces its findings with it::
 
-    <{base}id/finding/{hash}> a pk:Finding ;
+    <{base}id/finding/{rule}/{hash}> a pk:Finding ;
         pk:rule "empty-value" ; pk:auditSeverity "warning" ;
         pk:message "indicator 按期完成 has no value"@en, "指标「按期完成」未填写指标值"@zh ;
         pk:focus <target IRI> ; pk:aboutProject <project IRI> ;
         pk:inDocument <document IRI> ; pk:line 123 .
 
-plus ``<{base}id/audit> a pk:Audit`` with the settings, the time and the number of findings.
-Pages list, filter and count them, and show on each project, target and document page the
-findings about it, with lookups instead of running rules.
+At the end of the build :func:`record` writes ``<{base}id/audit> a pk:Audit`` with the time and
+the number of findings into ``{base}graph/audit``. Pages list, filter and count the findings,
+and show on each project, target and document page the findings about it, with lookups instead
+of running rules. The findings use the default settings; ``perfkg audit`` runs others.
 
 >>> from graphbuild.stores.memory import MemoryStore
->>> store = MemoryStore()
->>> refresh(store, "http://example.org/")[1] > 0
-True
+>>> record(MemoryStore(), "http://example.org/")
+('http://example.org/graph/audit', 3)
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from graphbuild.analysis.audit import Finding, rules, run_audit
+from graphbuild.analysis.audit import Finding, rules, run_audit, sort_findings
 from graphbuild.analysis.audit_messages import chinese
 from graphbuild.graph import iris
+from graphbuild.graph.build import ontology_graph
+from graphbuild.named_queries import QUERIES_DIR
 from graphbuild.stores.base import Store
+from graphbuild.stores.oxigraph import OxigraphStore
 
 PK = "https://w3id.org/perfkg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -53,21 +59,16 @@ def finding_iri(finding: Finding, base: str | None = None) -> str:
     return f"{iris.resolve_base(base)}id/finding/{finding.rule}/{digest.hexdigest()[:16]}"
 
 
-def findings_nquads(findings: list[Finding], base: str | None = None) -> bytes:
-    """The findings (and the audit node) as N-Quads in ``{base}graph/audit``."""
+def findings_nquads(findings: list[Finding], graph: str, base: str | None = None) -> bytes:
+    """The findings as N-Quads in ``graph``."""
     base = iris.resolve_base(base)
-    graph = ox.NamedNode(audit_graph_iri(base))
-    titles = {rule.id: rule.title for rule in rules()}
+    node_graph = ox.NamedNode(graph)
+    titles = _titles()
     quads: list[ox.Quad] = []
 
     def add(s: str, p: str, o: ox.NamedNode | ox.Literal) -> None:
-        quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph))
+        quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, node_graph))
 
-    audit = audit_iri(base)
-    add(audit, RDF_TYPE, ox.NamedNode(f"{PK}Audit"))
-    add(audit, f"{PK}findingCount", _integer(len(findings)))
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    add(audit, "http://purl.org/dc/terms/modified", ox.Literal(now, datatype=_xsd("dateTime")))
     seen: set[str] = set()
     for finding in findings:
         node = finding_iri(finding, base)
@@ -91,12 +92,61 @@ def findings_nquads(findings: list[Finding], base: str | None = None) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)  # type: ignore[no-any-return]
 
 
-def refresh(store: Store, base: str | None = None) -> tuple[str, int]:
-    """Run the audit with its default settings and replace ``{base}graph/audit`` with its
-    findings; the graph's name and the number of quads written."""
-    name = audit_graph_iri(base)
-    store.drop_graph(name)  # the audit reads the documents, never its own earlier findings
-    return name, store.replace_nquads(name, findings_nquads(run_audit(store), base))
+@functools.cache
+def _titles() -> dict[str, str]:
+    return {rule.id: rule.title for rule in rules()}
+
+
+@functools.cache
+def _auditor(base: str) -> OxigraphStore:
+    """This process's in-memory store holding the ontology, where documents are audited."""
+    store = OxigraphStore()
+    store.replace_graph(ontology_graph(base))
+    return store
+
+
+def document_findings(data: bytes, graph: str, base: str) -> tuple[bytes, int]:
+    """Run every rule (default settings) on one document's N-Quads, in ``graph``, with the
+    ontology beside them; the findings as N-Quads in the same graph, and their quads.
+
+    The same findings as running the audit on a store holding every document, because each
+    rule looks inside one document (``tests/test_audit_graph.py`` checks it on the samples).
+    """
+    store = _auditor(base)
+    try:
+        store.load_nquads(data)
+        findings = sort_findings(run_audit(store))
+    finally:
+        store.drop_graph(graph)
+    out = findings_nquads(findings, graph, base)
+    return out, out.count(b"\n")
+
+
+def record(store: Store, base: str | None = None) -> tuple[str, int]:
+    """Write ``<{base}id/audit>`` (time, number of findings in the store) into
+    ``{base}graph/audit``, replacing the previous run's; the graph's name and its quads."""
+    base = iris.resolve_base(base)
+    rows = store.select(_count_query())
+    count = int(str(rows[0]["findings"])) if rows else 0
+    audit = ox.NamedNode(audit_iri(base))
+    graph = ox.NamedNode(audit_graph_iri(base))
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    quads = [
+        ox.Quad(audit, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{PK}Audit"), graph),
+        ox.Quad(audit, ox.NamedNode(f"{PK}findingCount"), _integer(count), graph),
+        ox.Quad(
+            audit,
+            ox.NamedNode("http://purl.org/dc/terms/modified"),
+            ox.Literal(now, datatype=_xsd("dateTime")),
+            graph,
+        ),
+    ]
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return graph.value, store.replace_nquads(graph.value, data)
+
+
+def _count_query() -> str:
+    return (QUERIES_DIR / "build" / "audit_findings.rq").read_text(encoding="utf-8")
 
 
 def _integer(value: int) -> ox.Literal:

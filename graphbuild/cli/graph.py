@@ -115,8 +115,8 @@ class _Rate:
     "--audit/--no-audit",
     default=True,
     show_default=True,
-    help="Run the audit at the end and keep its findings in {base}graph/audit (the pages "
-    "show them; about a minute per 1,000 documents).",
+    help="Run the audit's rules on each document and keep its findings in the document's graph "
+    "(the pages show them; a few milliseconds per document).",
 )
 @store_options
 def build(
@@ -134,12 +134,12 @@ def build(
     again replaces exactly its graph, and a document whose file and perfkg version are
     unchanged since the last build is skipped (a build stopped part-way resumes). The
     ontology is loaded into {base}graph/ontology, the run is described in {base}graph/build
-    and the counts pages show are computed into {base}graph/statistics; the audit's findings go
-    to {base}graph/audit (unless --no-audit). A document that cannot
-    be read or mapped is reported on one line and skipped (exit status 1); the others are
-    still built.
+    and the counts pages show are computed into {base}graph/statistics; the audit's findings are
+    kept with each document, its run described in {base}graph/audit (unless --no-audit). A
+    document that cannot be read or mapped is reported on one line and skipped (exit status
+    1); the others are still built.
     """
-    from graphbuild.analysis.audit_graph import refresh as audit_refresh
+    from graphbuild.analysis import audit_graph
     from graphbuild.graph.build import build as run_build
 
     paths = expand(files)
@@ -169,7 +169,8 @@ def build(
             jobs=jobs,
             force=force,
             progress=progress,
-            finishing=[audit_refresh] if audit else [],
+            finishing=[audit_graph.record] if audit else [],
+            check=audit_graph.document_findings if audit else None,
         )
         others = sorted({n for n in store.graph_names() if not n.startswith(resolved)})
     click.echo("\n".join(build_summary(report, resolved, where(store_dir, endpoint))))

@@ -52,9 +52,14 @@ from graphbuild.vocab import ONTOLOGY_DIR, SHAPES_FILE
 Mapper = Callable[[Extraction, str | None], tuple[str, bytes, int]]
 """Records → (graph IRI, N-Quads, quads) (``graphbuild.graph.mapping.document_nquads``)."""
 Extractor = Callable[[Path], Extraction]
+"""A file → its records (``graphbuild.extract.extract_file``)."""
 Finishing = Callable[[Store, str], tuple[str, int]]
 """A step run on the store after the documents are written: (store, base) → (graph, quads)."""
-"""A file → its records (``graphbuild.extract.extract_file``)."""
+DocumentCheck = Callable[[bytes, str, str], tuple[bytes, int]]
+"""A step run in the worker on one document's N-Quads: (N-Quads, graph IRI, base) → (more
+N-Quads for the same graph, their quads); ``perfkg build`` passes the audit's
+(:func:`graphbuild.analysis.audit_graph.document_findings`). It must be a module-level function
+(it is sent to the worker processes by name)."""
 
 BATCH_BYTES = 64 * 1024 * 1024
 """N-Quads gathered for one bulk load (bounded memory; one manifest write per batch)."""
@@ -179,8 +184,10 @@ def prepare(
     base: str | None,
     mapper: Mapper = document_nquads,
     extractor: Extractor = extract_file,
+    check: DocumentCheck | None = None,
 ) -> Prepared:
-    """Read, extract, map and check one document (never raises for the document's content)."""
+    """Read, extract, map and check one document (never raises for the document's content);
+    ``check``'s N-Quads are added to the document's."""
     started = time.perf_counter()
     result = DocumentResult(path)
     lines: list[Line] = []
@@ -211,6 +218,13 @@ def prepare(
     except Exception as error:  # a mapping bug must not stop the other documents
         result.error = f"{path}: could not be mapped to RDF ({type(error).__name__}: {error})"
         return Prepared(result)
+    if check is not None:
+        try:
+            more, count = check(data, result.graph, base or iris.resolve_base(None))
+        except Exception as error:  # a rule bug must not stop the other documents
+            result.error = f"{path}: could not be checked ({type(error).__name__}: {error})"
+            return Prepared(result)
+        data, result.quads = data + more, result.quads + count
     result.seconds = time.perf_counter() - started
     return Prepared(result, data)
 
@@ -221,9 +235,9 @@ def _fact_lines(extraction: Extraction) -> list[int]:
     return [record.line for record in records if record.line is not None]
 
 
-def _prepare_in_worker(job: tuple[Path, str, str]) -> Prepared:
-    path, base, sha = job
-    prepared = prepare(path, base)
+def _prepare_in_worker(job: tuple[Path, str, str, DocumentCheck | None]) -> Prepared:
+    path, base, sha, check = job
+    prepared = prepare(path, base, check=check)
     prepared.result.sha256 = sha
     return prepared
 
@@ -234,11 +248,12 @@ def _prepared(
     workers: int,
     mapper: Mapper,
     extractor: Extractor,
+    check: DocumentCheck | None = None,
 ) -> Iterator[Prepared]:
     """The documents prepared, in input order, at most ``AHEAD × workers`` ahead of the reader."""
     if workers <= 1:
         for path, sha in jobs:
-            prepared = prepare(path, base, mapper, extractor)
+            prepared = prepare(path, base, mapper, extractor, check)
             prepared.result.sha256 = sha
             yield prepared
         return
@@ -247,13 +262,13 @@ def _prepared(
         pending: deque[Future[Prepared]] = deque()
         queue = iter(jobs)
         for path, sha in queue:
-            pending.append(pool.submit(_prepare_in_worker, (path, base, sha)))
+            pending.append(pool.submit(_prepare_in_worker, (path, base, sha, check)))
             if len(pending) >= AHEAD * workers:
                 break
         while pending:
             yield pending.popleft().result()
             for path, sha in queue:
-                pending.append(pool.submit(_prepare_in_worker, (path, base, sha)))
+                pending.append(pool.submit(_prepare_in_worker, (path, base, sha, check)))
                 break
 
 
@@ -362,13 +377,15 @@ def build(
     progress: Callable[[DocumentResult], None] | None = None,
     force: bool = False,
     finishing: Sequence[Finishing] = (),
+    check: DocumentCheck | None = None,
 ) -> BuildReport:
     """Build every document in ``paths`` into ``store``; see the module docstring.
 
     ``jobs`` worker processes extract and map (1: in this process; a custom ``mapper`` or
     ``extractor`` always runs here). ``force`` builds unchanged documents too. ``progress`` is
     called after each document. ``finishing`` steps run after the documents are written and
-    before the statistics (``perfkg build`` passes the audit's, which stores its findings). A
+    before the statistics (``perfkg build`` passes the audit's, which records its run);
+    ``check`` runs on each document's N-Quads in the worker (the audit's rules). A
     :class:`StoreError` stops the build (the documents written so far stay written and
     recorded).
     """
@@ -397,7 +414,7 @@ def build(
     custom = mapper is not None or extractor is not extract_file
     workers = 1 if custom else max(1, jobs)
     try:
-        for prepared in _prepared(todo, base, workers, mapper or document_nquads, extractor):
+        for prepared in _prepared(todo, base, workers, mapper or document_nquads, extractor, check):
             if prepared.result.ok:
                 writer.write(prepared)
             report.documents.append(prepared.result)

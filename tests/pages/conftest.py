@@ -15,7 +15,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from graphbuild.analysis.audit_graph import refresh as audit_refresh
+from graphbuild.analysis.audit_graph import document_findings, record
 from graphbuild.graph.build import build
 from graphbuild.graph.statistics import refresh
 from graphbuild.stores.oxigraph import OxigraphStore
@@ -54,7 +54,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An Oxigraph store directory with the four samples and the evil graph."""
     path = tmp_path_factory.mktemp("pages") / "store"
     with OxigraphStore(path) as store:
-        report = build([SAMPLES], store, base=BASE, finishing=[audit_refresh])
+        report = build([SAMPLES], store, base=BASE, finishing=[record], check=document_findings)
         assert not report.failed
         store.replace_graph(evil_graph())
         refresh(store, BASE)  # a writer after the build keeps the statistics right,

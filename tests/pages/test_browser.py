@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pytest
 
-from graphbuild.analysis.audit_graph import refresh as audit_refresh
+from graphbuild.analysis.audit_graph import document_findings, record
 from graphbuild.graph.build import build
 from graphbuild.stores.oxigraph import OxigraphStore
 from tests.pages.conftest import SAMPLES
@@ -62,7 +62,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     location = tmp_path_factory.mktemp("browser")
     with OxigraphStore(location / "store") as store:  # as `perfkg build` does: with the audit
-        assert not build([SAMPLES], store, base=url, finishing=[audit_refresh]).failed
+        assert not build(
+            [SAMPLES], store, base=url, finishing=[record], check=document_findings
+        ).failed
     log = location / "serve.log"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PERFKG_")}
     command = [*_perfkg(), "serve", "--store", str(location / "store"), "--port", str(port)]
