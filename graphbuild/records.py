@@ -115,6 +115,11 @@ class Target:
     project_line: int | None = None
     # where the row came from in a PDF, workbook, web page or Word file; None for text
     origin: str | None = None
+    # tables read by the header-driven reader: 指标方向性 (positive | negative, else as printed)
+    # and the weights printed on the level labels (产出指标(50分))
+    direction: str | None = None
+    level1_weight: float | None = None
+    level2_weight: float | None = None
     record: str = "target"
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphbuild.extract.cells import clean
-from graphbuild.extract.levels import is_header_word, vocabulary
+from graphbuild.extract.headers import is_column_word
+from graphbuild.extract.levels import is_header_word, split_weight, vocabulary
 from graphbuild.extract.read import Line
 from graphbuild.extract.resolution import Resolved
 from graphbuild.extract.sweep import unread_rows
@@ -160,9 +161,13 @@ def make_targets(
 
 
 def only_labels(cells: list[str]) -> bool:
-    """True for a row holding nothing but level 1 / level 2 labels or header words."""
+    """True for a row holding nothing but level 1 / level 2 labels (with or without their
+    weight: 产出指标(50分)), header words or period labels (年度绩效指标)."""
     words = [clean(cell) for cell in cells if clean(cell)]
-    return all(vocabulary().lookup(word) or is_header_word(word) for word in words)
+    return all(
+        vocabulary().lookup(split_weight(word)[0]) or is_header_word(word) or is_column_word(word)
+        for word in words
+    )
 
 
 def excerpt(cells: list[str]) -> list[str]:

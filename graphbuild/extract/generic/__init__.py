@@ -1,0 +1,271 @@
+"""The header-driven reader: indicator tables of any layout that no family parser read.
+
+It runs after the family parser (and alone for documents of no known family) on every
+indicator table whose rows no parser read (:mod:`.tables`), and reads it by the words of its
+header (``ontology/headers.ttl``):
+
+- the project is named by the fields above the table (项目名称 …, :mod:`.context`) or, in a table
+  printing one row per indicator, by its project columns (单位名称 | 项目名称 | 预算数 | 年度目标),
+  printed on the project's first row only; the rows of a table without either are a
+  department-wide table's;
+- rows are placed in the columns by content and position, shifted rows included (:mod:`.rows`);
+- a table printed in two halves (长期/年度, 实施期/年度) side by side gives each half its period;
+  halves printed one after the other take theirs from the header or the heading above;
+- a self-evaluation form's 项目资金 table gives the project's budget, spending, execution rate and
+  score, its 总分 row the total score.
+
+Every row of a table read here ends as a target, a diagnostic or a row of labels only; a table
+whose header names no indicator name column or no value column is not read: its rows stay
+with the last pass (:mod:`graphbuild.extract.sweep`), each an error diagnostic, and one more
+diagnostic names the table's lines and header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graphbuild.extract.cells import clean, compact
+from graphbuild.extract.generic.context import Context, project_from_context, read_context
+from graphbuild.extract.generic.rows import (
+    PlacedRow,
+    direction,
+    half_row,
+    place_row,
+    stray_cell,
+    table_layout,
+)
+from graphbuild.extract.generic.tables import Table, holds_data, unclaimed_tables
+from graphbuild.extract.headers import Header
+from graphbuild.extract.parts import DocumentParts, make_target, only_labels
+from graphbuild.extract.read import Line
+from graphbuild.extract.resolution import resolve_table
+from graphbuild.extract.values import parse_number
+from graphbuild.records import Project, TableKind
+
+_IN_WAN = re.compile(r"单位\s*[:：]\s*万元")
+_TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|总得分|得分合计)")
+
+
+@dataclass
+class _Group:
+    """The rows of one project inside a table."""
+
+    project: Project | None
+    rows: list[PlacedRow] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    """What the tables read so far leave for the next: the last project named by fields."""
+
+    project: Project | None = None
+    floor: int = 0
+
+
+def read_unclaimed(lines: list[Line], parts: DocumentParts) -> int:
+    """Read every indicator table no family parser read; returns how many were read."""
+    read = set(parts.table_rows) | {t.line for t in parts.targets}
+    read |= {d.line for d in parts.diagnostics if d.line is not None}
+    state = _State()
+    count = 0
+    for table in unclaimed_tables(lines, read):
+        context = read_context(lines, table.start, state.floor)
+        state.floor = table.end
+        if not table.header.readable:
+            parts.diagnose(
+                table.first,
+                f"an indicator table whose layout is not known ({table.where()}): the header "
+                "names no indicator name column (三级指标, 指标名称 …) or no value column "
+                "(指标值, 目标值, 实际完成值 …); its rows are kept as diagnostics",
+                table.header_lines[0].cells,
+                "error",
+            )
+            continue
+        _read_table(table, context, state, parts)
+        count += 1
+    return count
+
+
+def _read_table(table: Table, context: Context, state: _State, parts: DocumentParts) -> None:
+    header = table.header
+    layout = table_layout(header)
+    parts.read_rows([*table.more_header, *table.rows])
+    before = len(parts.targets)
+    kind: TableKind = "project"
+    base = _context_project(table, context, state, parts)
+    if base is None and header.column("PNAME") is None:
+        kind = "department"
+        if not context.department_wide:
+            parts.diagnose(
+                table.first,
+                f"an indicator table without a project name ({table.where()}): read as a "
+                "department-wide table",
+                severity="info",
+            )
+    groups = [_Group(base)]
+    ended = False
+    for line in table.rows:
+        words = [w for cell in line.cells if (w := clean(cell))]
+        if ended or (words and _TOTAL.match(compact(words[0]))):
+            _total_row(line, words, ended, groups[-1].project, table, parts)
+            ended = True
+            continue
+        row = place_row(line, layout, header.width)
+        if stray_cell(row, header):
+            parts.diagnose(
+                line.number,
+                f"a row of one cell outside the indicator columns, not an indicator "
+                f"({table.where()})",
+                line.cells,
+                "info",
+            )
+            continue
+        name = row.project_cell("PNAME")
+        if name is not None:
+            groups.append(_Group(_row_project(row, header, context, parts)))
+        groups[-1].rows.append(row)
+    for group in groups:
+        if group.rows:
+            _read_group(group, table, context, kind, parts)
+    placed = {t.line for t in parts.targets[before:]} | {
+        d.line for d in parts.diagnostics if d.line is not None
+    }
+    for line in table.rows:
+        if line.number not in placed and holds_data(line) and not only_labels(line.cells):
+            parts.diagnose(
+                line.number,
+                f"a row of an indicator table that gives no target ({table.where()})",
+                line.cells,
+            )
+    parts.diagnose(
+        table.first,
+        f"read by the header-driven reader: {len(parts.targets) - before} targets "
+        f"({table.where()})",
+        severity="info",
+    )
+
+
+def _context_project(
+    table: Table, context: Context, state: _State, parts: DocumentParts
+) -> Project | None:
+    """The project the fields above the table name; else the previous table's when nothing
+    but a heading stands between them (a table continued, or its second half printed after
+    the first)."""
+    line = context.title.number if context.title is not None else table.first
+    project = project_from_context(context, parts.document.document, line)
+    if project is not None:
+        above = {ln.number for ln in context.lines}
+        known = next(
+            (p for p in parts.projects if p.project == project.project and p.line in above), None
+        )
+        if known is not None:  # a family parser made it from the same fields
+            state.project = known
+            return known
+        if project.department is None:
+            project.department = parts.document.department
+            project.department_code = project.department_code or parts.document.department_code
+        parts.projects.append(project)
+        state.project = project
+        return project
+    if context.title is None and state.project is not None:
+        return state.project
+    state.project = None
+    return None
+
+
+def _row_project(row: PlacedRow, header: Header, context: Context, parts: DocumentParts) -> Project:
+    """A project from the project columns of its first row; the budget in 万元 where its header
+    or a line above the table (单位：万元) says so."""
+    budget = header.column("BUDGET")
+    amount = parse_number(row.project_cell("BUDGET"))
+    scale = budget.scale if budget is not None else 1.0
+    if any(_IN_WAN.search(clean(line.text)) for line in context.lines[-6:]):
+        scale = 1e4
+    project = Project(
+        document=parts.document.document,
+        project=re.sub(r"\s+", "", row.project_cell("PNAME") or ""),
+        line=row.line.number,
+        project_code=row.project_cell("PCODE"),
+        department=parts.document.department,
+        department_code=parts.document.department_code,
+        implementing_unit=row.project_cell("UNAME"),
+        annual_funds_yuan=None if amount is None else round(amount * scale, 2),
+        goal_annual=row.project_cell("GOAL"),
+    )
+    parts.projects.append(project)
+    return project
+
+
+def _read_group(
+    group: _Group, table: Table, context: Context, kind: TableKind, parts: DocumentParts
+) -> None:
+    header = table.header
+    weights: dict[str, float] = {}
+    for row in group.rows:
+        weights.update(row.weights)
+    project = group.project
+    for half in range(header.halves):
+        period = _period(table, context, half)
+        rows = [half_row(row, header, half) for row in group.rows]
+        placed, problems = resolve_table(rows, two_halves=False, department=kind == "department")
+        for item in placed:
+            target = make_target(
+                parts.document.document,
+                kind,
+                project.project if project else None,
+                project.line if project else None,
+                item,
+            )
+            target.period = period  # type: ignore[assignment]
+            target.direction = direction(item.extra.get("DIR"))
+            target.description = target.description or item.extra.get("NOTE")
+            target.level1_weight = weights.get(target.level1 or "")
+            target.level2_weight = weights.get(target.level2 or "")
+            parts.targets.append(target)
+        for line, reason, cells in problems:
+            parts.diagnose(line, f"{reason} ({table.where()})", cells)
+
+
+def _period(table: Table, context: Context, half: int) -> str:
+    """A half's period: its header label, the header's row-group label, a heading above the
+    table; else the first of two halves is the implementation period, a single one the year."""
+    header = table.header
+    label = header.periods[half] if half < len(header.periods) else None
+    if label is None and header.halves == 1:
+        label = header.period or context.period
+    if label is None:
+        label = "implementation" if header.halves > 1 and half == 0 else "annual"
+    return label
+
+
+def _total_row(
+    line: Line,
+    words: list[str],
+    after: bool,
+    project: Project | None,
+    table: Table,
+    parts: DocumentParts,
+) -> None:
+    """The 总分 (合计) row closing a table gives the project's total score; rows after it are
+    not indicators."""
+    if after:
+        parts.diagnose(
+            line.number,
+            f"a row after the total row of an indicator table, not an indicator ({table.where()})",
+            line.cells,
+            "info",
+        )
+        return
+    numbers = [n for w in words[1:] if (n := parse_number(w)) is not None]
+    score = numbers[-1] if len(numbers) >= 2 or (numbers and numbers[0] != 100) else None
+    if project is not None and score is not None and table.header.column("S") is not None:
+        project.total_score = score
+    parts.diagnose(
+        line.number,
+        f"the total row of an indicator table ({words[0]}"
+        + (f": {score:g}" if score is not None else "")
+        + f"; {table.where()})",
+        line.cells,
+        "info",
+    )
