@@ -1,0 +1,286 @@
+"""Indicator tables of other provinces' layouts, read by the header-driven reader.
+
+Each fixture in ``tests/data/layouts`` is a document written by hand from a public template (the
+Ministry of Finance's national forms, provincial budget and self-evaluation forms), with the
+records expected from it (``<name>.json``, written by reading the text). Every fixture is also
+written as a workbook (XLSX, XLS), a web page, a Word file and a PDF (``tests/source_fixtures``),
+and each is scored: F1 of (period, 三级指标, value), the accuracy of the levels and of the parsed
+values (comparator, number, unit) of the targets found; run with ``-s`` to see the scores.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graphbuild.extract import extract_file, extract_text
+from graphbuild.extract.read import SourceText, split_lines
+from graphbuild.records import Extraction, Target
+from tests import source_fixtures as fx
+from tests.scoring import Score, key, score_table
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+FIXTURES = sorted(path.stem for path in LAYOUTS.glob("*.json"))
+WRITERS = {
+    "xlsx": fx.write_xlsx,
+    "xls": fx.write_xls,
+    "html": fx.write_html,
+    "docx": fx.write_docx,
+    "pdf": fx.write_pdf,
+}
+FORMATS = ["text", *WRITERS]
+SPANS = {"row_per_indicator": 4}
+"""Columns merged over the empty cells below them when a fixture is drawn (project columns)."""
+EXTRA_FIELDS = (
+    "actual",
+    "weight",
+    "score",
+    "deviation_reason",
+    "direction",
+    "description",
+    "level1_weight",
+)
+
+
+def expected(name: str) -> dict:
+    return json.loads((LAYOUTS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Extraction]:
+    """Every layout fixture extracted from its text and from every other format."""
+    folder = tmp_path_factory.mktemp("layouts")
+    found: dict[tuple[str, str], Extraction] = {}
+    for name in FIXTURES:
+        path = LAYOUTS / f"{name}.txt"
+        found[(name, "text")] = extract_file(path)
+        items = fx.blocks(path.read_text(encoding="utf-8").split("\n"), SPANS.get(name, 1))
+        for fmt, writer in WRITERS.items():
+            found[(name, fmt)] = extract_file(writer(items, folder / f"{name}.{fmt}"))
+    return found
+
+
+def tables_of(fixture: dict, fmt: str) -> list[dict]:
+    """The fixture's tables; for a format other than text, whose lines are numbered by the
+    reader, a table holds the targets of its project (or the department's) wherever they are."""
+    if fmt == "text":
+        return fixture["tables"]
+    return [{**table, "first_line": 0, "last_line": 10**9} for table in fixture["tables"]]
+
+
+def _match(targets: list[Target], table: dict, want: dict) -> Target | None:
+    pair = (want["period"], key(want["level3"]), key(want["value"]))
+    found = [
+        t
+        for t in targets
+        if (t.period, key(t.level3), key(t.value)) == pair
+        and table["first_line"] <= t.line <= table["last_line"]
+    ]
+    return next((t for t in found if t.line == want["line"]), found[0] if found else None)
+
+
+def parsed_right(extraction: Extraction, tables: list[dict]) -> tuple[int, int, list[str]]:
+    """How many found targets have the expected comparator, number and unit."""
+    right = total = 0
+    wrong: list[str] = []
+    for table in tables:
+        for want in table["targets"]:
+            got = _match(extraction.targets, table, want)
+            if got is None:
+                continue
+            total += 1
+            if (got.op, got.number, got.unit) == (want["op"], want["number"], want["unit"]):
+                right += 1
+            else:
+                wrong.append(f"{want['line']} {want['value']}: {(got.op, got.number, got.unit)}")
+    return right, total, wrong
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", FIXTURES)
+def test_layout_scores(extracted: dict[tuple[str, str], Extraction], name: str, fmt: str) -> None:
+    fixture = expected(name)
+    extraction = extracted[(name, fmt)]
+    score = Score()
+    tables = tables_of(fixture, fmt)
+    for table in tables:
+        score.add(score_table(extraction.targets, table))
+    right, total, wrong = parsed_right(extraction, tables)
+    values = right / total if total else 1.0
+    print(
+        f"\n{name} [{fmt}]: F1 {score.f1:.3f} (precision {score.precision:.3f}, recall "
+        f"{score.recall:.3f}), levels {score.level_accuracy:.3f}, parsed values {values:.3f} "
+        f"({score.matched}/{score.expected} expected, {score.extracted} extracted)"
+    )
+    detail = "\n".join(score.misses[:10] + score.extras[:10] + score.level_errors[:10] + wrong)
+    assert score.f1 >= 0.98, detail
+    assert score.level_accuracy >= 0.98, detail
+    assert values >= 0.98, detail
+
+
+def _same(got: object, want: object) -> bool:
+    if isinstance(want, int | float) and not isinstance(want, bool):
+        return isinstance(got, int | float) and got == pytest.approx(want)
+    return key(str(got)) == key(str(want))
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_weights_actuals_directions_and_descriptions(
+    extracted: dict[tuple[str, str], Extraction], name: str
+) -> None:
+    fixture = expected(name)
+    extraction = extracted[(name, "text")]
+    wrong = []
+    for table in fixture["tables"]:
+        for want in table["targets"]:
+            got = _match(extraction.targets, table, want)
+            assert got is not None, want
+            for field in EXTRA_FIELDS:
+                if field in want and not _same(getattr(got, field), want[field]):
+                    wrong.append(
+                        f"{want['line']} {field}: {getattr(got, field)!r} != {want[field]!r}"
+                    )
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_projects_and_their_figures(
+    extracted: dict[tuple[str, str], Extraction], name: str
+) -> None:
+    projects = extracted[(name, "text")].projects
+    wanted = expected(name)["projects"]
+    assert [key(p.project) for p in projects] == [key(w["project"]) for w in wanted]
+    for project, want in zip(projects, wanted, strict=True):
+        for field, value in want.items():
+            if field == "project":
+                continue
+            got = getattr(project, field)
+            assert (
+                got == pytest.approx(value) if isinstance(value, float | int) else got == value
+            ), (
+                project.project,
+                field,
+                got,
+            )
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+@pytest.mark.parametrize("name", FIXTURES)
+def test_every_format_gives_the_records_of_the_text(
+    extracted: dict[tuple[str, str], Extraction], name: str, fmt: str
+) -> None:
+    def records(extraction: Extraction) -> list[tuple]:
+        return [
+            (
+                *fx.key(t),
+                t.op,
+                t.number,
+                t.unit,
+                t.kind,
+                *(getattr(t, f) for f in EXTRA_FIELDS),
+                t.project_line is not None,
+            )
+            for t in extraction.targets
+        ]
+
+    text, other = extracted[(name, "text")], extracted[(name, fmt)]
+    assert other.document.source_format == fmt
+    assert records(other) == records(text)
+    assert [
+        (p.project, p.budget_yuan, p.annual_funds_yuan, p.total_score) for p in other.projects
+    ] == [(p.project, p.budget_yuan, p.annual_funds_yuan, p.total_score) for p in text.projects]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", FIXTURES)
+def test_every_row_is_accounted_for(
+    extracted: dict[tuple[str, str], Extraction], name: str, fmt: str
+) -> None:
+    rows = extracted[(name, fmt)].accounting
+    assert rows.unplaced_rows == 0
+    assert rows.rows == rows.target_rows + rows.diagnosed_rows + rows.label_rows + rows.checked_rows
+    errors = [d for d in extracted[(name, fmt)].diagnostics if d.severity == "error"]
+    assert not errors, errors
+
+
+# ----------------------------------------------------------------------------- small cases
+
+T = "\t"
+
+
+def run(text: str) -> Extraction:
+    return extract_text(SourceText("doc.txt", "utf-8", split_lines(text)))
+
+
+def test_a_table_of_an_unknown_layout_is_named_with_its_lines_and_header() -> None:
+    """A header naming indicators but no value column: nothing is guessed, every row is an
+    error diagnostic, and one more names the table's lines and header."""
+    text = "\n".join(
+        [
+            "某局2024年部门预算",
+            "绩效考核表",
+            T.join(["一级指标", "二级指标", "三级指标", "考核方式", "责任科室"]),
+            T.join(["产出指标", "数量指标", "培训人次", "查阅台账", "办公室"]),
+            T.join(["", "质量指标", "培训合格率", "抽查", "办公室"]),
+            "",
+        ]
+    )
+    result = run(text)
+    assert not result.targets
+    table = [d for d in result.diagnostics if d.line == 3]
+    assert table and table[0].severity == "error"
+    assert "lines 3–5" in table[0].reason and "一级指标 | 二级指标 | 三级指标" in table[0].reason
+    rows = {d.line for d in result.diagnostics if d.severity == "error"}
+    assert {4, 5} <= rows
+    assert result.accounting.unplaced_rows == 0
+
+
+def test_a_header_over_two_lines_and_a_total_row() -> None:
+    text = "\n".join(
+        [
+            "项目名称" + T + "测试项目",
+            T.join(["一级指标", "二级指标", "三级指标", "指标值", "", "", "权重", "得分"]),
+            T.join(["", "", "", "指标性质", "指标值", "度量单位", "", ""]),
+            T.join(["产出指标", "数量指标", "培训人数", "≥", "50", "人", "30", "30"]),
+            T.join(["", "质量指标", "合格率", "≥", "95", "百分比", "30", "28"]),
+            T.join(["满意度指标(40分)", "满意度指标", "学员满意度", "≥", "90", "%", "40", "40"]),
+            T.join(["合计", "", "", "", "", "", "100", "98"]),
+            "",
+        ]
+    )
+    result = run(text)
+    got = [(t.level1, t.level2, t.level3, t.value, t.number, t.unit) for t in result.targets]
+    assert got == [
+        ("产出指标", "数量指标", "培训人数", "≥50人", 50, "人"),
+        ("产出指标", "质量指标", "合格率", "≥95百分比", 95, "%"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", 90, "%"),
+    ]
+    assert [t.score for t in result.targets] == [30, 28, 40]
+    assert result.targets[2].level1_weight == 40
+    assert [p.total_score for p in result.projects] == [98]
+    assert result.accounting.unplaced_rows == 0
+
+
+def test_the_reader_names_the_tables_it_read() -> None:
+    result = run((LAYOUTS / "row_per_indicator.txt").read_text(encoding="utf-8"))
+    notes = [d for d in result.diagnostics if d.reason.startswith("read by the header-driven")]
+    assert len(notes) == 1 and notes[0].severity == "info" and notes[0].line == 6
+    assert "16 targets" in notes[0].reason and "单位名称 | 项目名称" in notes[0].reason
+
+
+def test_a_family_parser_leaves_a_table_of_another_layout() -> None:
+    """split_value.txt is titled like a Shanxi document (项目支出绩效目标表) and detected as one;
+    its tables name columns the Shanxi parser does not read, so it leaves them whole."""
+    result = extract_file(LAYOUTS / "split_value.txt")
+    assert result.document.family == "shanxi_budget"
+    assert len(result.projects) == 2 and all(t.direction for t in result.targets if t.project)
+
+
+def test_the_samples_are_read_by_their_family_parsers_alone(
+    samples: dict[str, Extraction],
+) -> None:
+    for extraction in samples.values():
+        assert not [d for d in extraction.diagnostics if "header-driven" in d.reason]
+        assert all(t.direction is None and t.level1_weight is None for t in extraction.targets)
