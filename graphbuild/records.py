@@ -155,6 +155,10 @@ class Accounting:
     checked_rows: int = 0
     """Rows of a second rendering of a table (a self-evaluation table) compared with the
     first: their indicators are the first one's targets."""
+    tables_by_header: int = 0
+    """Indicator tables no family parser read that the header-driven reader read."""
+    tables_not_understood: int = 0
+    """Indicator tables with rows no parser or reader read (each such row an error diagnostic)."""
 
 
 @dataclass

@@ -133,6 +133,9 @@ class PK(DefinedNamespace):
     targetValue: URIRef
     initialValue: URIRef
     valueDescription: URIRef
+    direction: URIRef
+    level1Weight: URIRef
+    level2Weight: URIRef
 
     # values
     rawValue: URIRef

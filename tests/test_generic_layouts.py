@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from graphbuild.cli.extract import summary_lines
 from graphbuild.extract import extract_file, extract_text
 from graphbuild.extract.read import SourceText, split_lines
+from graphbuild.graph.mapping import document_graph
 from graphbuild.records import Extraction, Target
 from tests import source_fixtures as fx
 from tests.scoring import Score, key, score_table
@@ -235,6 +237,10 @@ def test_a_table_of_an_unknown_layout_is_named_with_its_lines_and_header() -> No
     rows = {d.line for d in result.diagnostics if d.severity == "error"}
     assert {4, 5} <= rows
     assert result.accounting.unplaced_rows == 0
+    assert (result.accounting.tables_by_header, result.accounting.tables_not_understood) == (0, 1)
+    assert "indicator tables read by their headers 0, not understood 1" in "\n".join(
+        summary_lines(result)
+    )
 
 
 def test_a_header_over_two_lines_and_a_total_row() -> None:
@@ -284,3 +290,28 @@ def test_the_samples_are_read_by_their_family_parsers_alone(
     for extraction in samples.values():
         assert not [d for d in extraction.diagnostics if "header-driven" in d.reason]
         assert all(t.direction is None and t.level1_weight is None for t in extraction.targets)
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_the_graph_keeps_every_record(
+    extracted: dict[tuple[str, str], Extraction], name: str, shapes_graph
+) -> None:
+    """Direction and level weights are in the graph (pk:direction, pk:level1Weight …), every
+    record comes back from it, and the graph conforms to the shapes."""
+    from pyshacl import validate
+
+    from tests.test_rdf import BASE, assert_round_trip
+
+    extraction = extracted[(name, "text")]
+    assert_round_trip(extraction)
+    conforms, _, report = validate(document_graph(extraction, base=BASE), shacl_graph=shapes_graph)
+    assert conforms, report
+
+
+@pytest.fixture(scope="module")
+def shapes_graph():  # type: ignore[no-untyped-def]
+    from rdflib import Graph
+
+    from graphbuild.vocab import SHAPES_FILE
+
+    return Graph().parse(SHAPES_FILE, format="turtle")

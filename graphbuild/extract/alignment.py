@@ -195,16 +195,19 @@ _COST: dict[str, dict[str, float]] = {
 # columns of the header-driven reader (graphbuild.extract.generic): the comparator and the unit
 # in columns of their own, the direction, a remark, and the project's columns of a table printing
 # one row per indicator
-_MORE_COLUMNS = ("OP", "UNIT", "DIR", "NOTE", "UNAME", "PNAME", "PCODE", "BUDGET", "GOAL")
+# (SKIP: a column whose header word names no known column; it takes what is printed under it)
+_MORE_COLUMNS = (
+    "OP", "UNIT", "DIR", "NOTE", "SEQ", "UNAME", "PNAME", "PCODE", "BUDGET", "GOAL", "SKIP",
+)  # fmt: skip
 _MORE_COST: dict[str, tuple[float, ...]] = {
-    #        OP   UNIT DIR  NOTE UNAME PNAME PCODE BUDGET GOAL
-    "L1": (9, 9, 9, 7, 8, 8, 9, 9, 8),
-    "L2": (9, 9, 9, 7, 8, 8, 9, 9, 8),
-    "L12": (9, 9, 9, 7, 8, 8, 9, 9, 8),
-    "num": (0.5, 0.5, 6, 3, 9, 9, 6, 2, 6),
-    "plain": (6, 6, 9, 3, 9, 9, 0.5, 0.3, 8),
-    "qual": (3, 4, 2, 1.5, 6, 6, 9, 9, 2),
-    "text": (3, 1, 0.5, 1, 1, 1, 4, 8, 1),
+    #        OP   UNIT DIR  NOTE SEQ UNAME PNAME PCODE BUDGET GOAL SKIP
+    "L1": (9, 9, 9, 7, 9, 8, 8, 9, 9, 8, 3),
+    "L2": (9, 9, 9, 7, 9, 8, 8, 9, 9, 8, 3),
+    "L12": (9, 9, 9, 7, 9, 8, 8, 9, 9, 8, 3),
+    "num": (0.5, 0.5, 6, 3, 6, 9, 9, 6, 2, 6, 1.5),
+    "plain": (6, 6, 9, 3, 0, 9, 9, 0.5, 0.3, 8, 1),
+    "qual": (3, 4, 2, 1.5, 9, 6, 6, 9, 9, 2, 1),
+    "text": (3, 1, 0.5, 1, 6, 1, 1, 4, 8, 1, 1),
 }
 for _token_kind, _column_costs in _MORE_COST.items():
     _COST[_token_kind].update(zip(_MORE_COLUMNS, _column_costs, strict=True))

@@ -6,11 +6,13 @@ The vocabulary maps every header word onto a column *role*:
 - indicator columns: ``L1`` ``L2`` ``L3`` (一级/二级/三级指标), ``V`` (指标值), ``V0`` (年初指标值),
   ``OP`` (the comparator in its own column), ``UNIT`` (度量单位), ``W`` (权重/分值), ``ACT``
   (实际完成值), ``S`` (得分), ``WHY`` (偏差原因), ``DIR`` (指标方向性), ``DESC`` (指标解释),
-  ``NOTE`` (备注);
+  ``NOTE`` (备注), ``SEQ`` (序号);
 - project columns printed on a project's first row: ``UNAME`` (单位名称), ``PNAME`` (项目名称),
   ``PCODE``, ``BUDGET`` (预算数), ``GOAL`` (年度目标);
 - budget-execution columns of a self-evaluation form: ``B0`` ``B`` ``SPENT`` ``RATE``;
-- and labels of a table's period halves (长期/实施期 → ``implementation``, 年度 → ``annual``).
+- and labels of a table's period halves (长期/实施期 → ``implementation``, 年度 → ``annual``);
+- a column headed by a word of none of these is ``SKIP``: its cells are not kept, and do not
+  push the other cells of their row out of place.
 
 :func:`read_header` turns the rows of a header (one or more lines: a merged cell prints its
 word once, at its top left) into columns: each column takes the role of the lowest word printed
@@ -28,15 +30,38 @@ from graphbuild.extract.cells import clean, compact
 from graphbuild.vocab import HEADERS_FILE
 
 INDICATOR_ROLES = frozenset(
-    {"L1", "L2", "L3", "V", "V0", "OP", "UNIT", "W", "ACT", "S", "WHY", "DIR", "DESC", "NOTE"}
+    {
+        "L1",
+        "L2",
+        "L3",
+        "V",
+        "V0",
+        "OP",
+        "UNIT",
+        "W",
+        "ACT",
+        "S",
+        "WHY",
+        "DIR",
+        "DESC",
+        "NOTE",
+        "SEQ",
+    }
 )
 PROJECT_ROLES = frozenset({"UNAME", "PNAME", "PCODE", "BUDGET", "GOAL"})
 FUNDS_ROLES = frozenset({"B0", "B", "SPENT", "RATE"})
+SKIP = "SKIP"
+"""The role of a column whose header names no known column (项目类型 …): its cells are read as
+belonging to it, and not kept."""
 STRONG_ROLES = frozenset({"L1", "L2", "L3", "V"})
 """Roles that make a row an indicator header (with one more indicator column)."""
 VALUE_ROLES = frozenset({"V", "V0", "ACT"})
 PERIODS = ("implementation", "annual")
 
+_WORD_PERIOD = (
+    (re.compile(r"实施期|长期|中期"), "implementation"),
+    (re.compile(r"年度|当年|本年"), "annual"),
+)
 _BRACKETS = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]")
 _HEADER_CHARS = 160
 
@@ -183,6 +208,12 @@ class Header:
         return shown if len(shown) <= _HEADER_CHARS else shown[: _HEADER_CHARS - 1] + "…"
 
 
+def _word_period(word: str) -> str | None:
+    """The period a column's own header word names (实施期指标值, 年度指标值), else None."""
+    key = header_key(word)
+    return next((period for pattern, period in _WORD_PERIOD if pattern.search(key)), None)
+
+
 def read_header(rows: list[list[str]]) -> Header:
     """The columns named by a header of one or more rows (see the module's description).
 
@@ -223,6 +254,9 @@ def read_header(rows: list[list[str]]) -> Header:
             end = filled[position + 1] if position + 1 < len(filled) else width
             for covered in range(col, end):
                 spans[covered] = period
+    for col in range(width):  # a column headed by words of no known role: its cells are skipped
+        if col not in found and any(col < len(row) and clean(row[col]) for row in rows):
+            found[col] = (SKIP, 0, True)
     columns: list[Column] = []
     half, seen = 0, set()
     for col in sorted(found):
@@ -236,6 +270,9 @@ def read_header(rows: list[list[str]]) -> Header:
         seen.add(role)
         columns.append(Column(col, role, half))
     halves = half + 1 if columns else 0
+    for col, (_, r, _) in found.items():  # 实施期指标值 | 年度指标值: the word says its period
+        if col not in spans and (period := _word_period(rows[r][col])) is not None:
+            spans[col] = period
     periods = tuple(
         next((spans[c.col] for c in columns if c.half == h and c.col in spans), None)
         for h in range(halves)

@@ -34,6 +34,8 @@ class DocumentParts:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     table_rows: dict[int, list[str]] = field(default_factory=dict)
     checked_rows: set[int] = field(default_factory=set)
+    tables_by_header: int = 0
+    tables_not_understood: int = 0
 
     def read_rows(self, lines: list[Line], *, check: bool = False) -> None:
         """Note indicator-table rows as read: each must end as a target, a diagnostic or a
@@ -57,7 +59,11 @@ class DocumentParts:
         if lines is not None:
             self._sweep(lines, target_lines | diagnosed)
             diagnosed = {d.line for d in self.diagnostics}
-        accounting = Accounting(rows=len(self.table_rows))
+        accounting = Accounting(
+            rows=len(self.table_rows),
+            tables_by_header=self.tables_by_header,
+            tables_not_understood=self.tables_not_understood,
+        )
         for line, cells in sorted(self.table_rows.items()):
             if line in target_lines:
                 accounting.target_rows += 1
@@ -84,17 +90,21 @@ class DocumentParts:
 
     def _sweep(self, lines: list[Line], placed: set[int | None]) -> None:
         """Note the unread rows of indicator regions, diagnosing those that hold more than labels."""
+        unread: set[int] = set()
         for region, line in unread_rows(lines, set(self.table_rows) | placed):
             self.table_rows[line.number] = line.cells
             if not only_labels(line.cells):
+                unread.add(region.first)
                 self.diagnose(
                     line.number,
-                    f"a row of an indicator table (lines {region.first}–{region.last}) that no "
-                    "parser read: the table's title or header is missing or damaged, or its "
-                    "layout is not known",
+                    f"a row of an indicator table (lines {region.first}–{region.last}"
+                    + (f", header {_header_text(region.header.cells)}" if region.header else "")
+                    + ") that no parser read: the table's title or header is missing or "
+                    "damaged, or its layout is not known",
                     line.cells,
                     "error",
                 )
+        self.tables_not_understood += len(unread)
 
     def diagnose(
         self,
@@ -112,6 +122,12 @@ class DocumentParts:
     def report(self, problems: list[tuple[int, str, list[str]]]) -> None:
         for line, reason, cells in problems:
             self.diagnose(line, reason, cells)
+
+
+def _header_text(cells: list[str]) -> str:
+    """A header row's words for a diagnostic (at most 160 characters)."""
+    text = " | ".join(word for cell in cells if (word := clean(cell)))
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 def make_target(

@@ -45,6 +45,8 @@ from graphbuild.records import Project, TableKind
 
 _IN_WAN = re.compile(r"单位\s*[:：]\s*万元")
 _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|总得分|得分合计)")
+_GRADE = re.compile(r"等级|评级|结果")
+_GRADES = frozenset("优良中差")
 
 
 @dataclass
@@ -57,7 +59,8 @@ class _Group:
 
 @dataclass
 class _State:
-    """What the tables read so far leave for the next: the last project named by fields."""
+    """What the tables read so far leave for the next: the last project (named by fields above
+    a table or by a row's project columns), for a table continued under a repeated header."""
 
     project: Project | None = None
     floor: int = 0
@@ -84,6 +87,7 @@ def read_unclaimed(lines: list[Line], parts: DocumentParts) -> int:
             continue
         _read_table(table, context, state, parts)
         count += 1
+    parts.tables_by_header += count
     return count
 
 
@@ -122,9 +126,12 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
             )
             continue
         name = row.project_cell("PNAME")
-        if name is not None:
+        current = groups[-1].project
+        if name is not None and (current is None or _key(name) != _key(current.project)):
             groups.append(_Group(_row_project(row, header, context, parts)))
         groups[-1].rows.append(row)
+    if groups[-1].project is not None:
+        state.project = groups[-1].project
     for group in groups:
         if group.rows:
             _read_group(group, table, context, kind, parts)
@@ -174,13 +181,18 @@ def _context_project(
     return None
 
 
+def _key(name: str) -> str:
+    return re.sub(r"\s+", "", name)
+
+
 def _row_project(row: PlacedRow, header: Header, context: Context, parts: DocumentParts) -> Project:
     """A project from the project columns of its first row; the budget in 万元 where its header
     or a line above the table (单位：万元) says so."""
     budget = header.column("BUDGET")
-    amount = parse_number(row.project_cell("BUDGET"))
+    printed = row.project_cell("BUDGET") or ""
+    amount = parse_number(re.sub(r"万?元$", "", printed))
     scale = budget.scale if budget is not None else 1.0
-    if any(_IN_WAN.search(clean(line.text)) for line in context.lines[-6:]):
+    if printed.endswith("万元") or any(_IN_WAN.search(clean(ln.text)) for ln in context.lines[-6:]):
         scale = 1e4
     project = Project(
         document=parts.document.document,
@@ -250,6 +262,9 @@ def _total_row(
     """The 总分 (合计) row closing a table gives the project's total score; rows after it are
     not indicators."""
     if after:
+        grade = [w for w in words if w in _GRADES]
+        if project is not None and grade and any(_GRADE.search(w) for w in words):
+            project.grade = grade[0]
         parts.diagnose(
             line.number,
             f"a row after the total row of an indicator table, not an indicator ({table.where()})",

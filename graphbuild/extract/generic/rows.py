@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from graphbuild.extract.alignment import Layout, RowParse, Token, align, placement_cost
 from graphbuild.extract.cells import clean, compact
-from graphbuild.extract.headers import INDICATOR_ROLES, PROJECT_ROLES, Header
+from graphbuild.extract.headers import INDICATOR_ROLES, PROJECT_ROLES, SKIP, Header
 from graphbuild.extract.levels import split_weight, vocabulary
 from graphbuild.extract.read import Line
 
@@ -48,6 +48,8 @@ _DIRECTIONS = {
     "越低越好": "negative",
     "↓": "negative",
 }
+_POSITIVE = re.compile(r"^正向|越(大|高|多)越好")
+_NEGATIVE = re.compile(r"^(反向|逆向)|越(小|低|少)越好")
 
 
 @dataclass
@@ -72,6 +74,8 @@ def table_layout(header: Header) -> Layout:
     for column in header.columns:
         if column.role in PROJECT_ROLES:
             name = column.role
+        elif column.role == SKIP:
+            name = f"{SKIP}#{column.col}"
         elif column.role in INDICATOR_ROLES:
             name = column.role if column.half == 0 else f"{column.role}#{column.half}"
         else:
@@ -151,7 +155,12 @@ def direction(text: str | None) -> str | None:
     """``positive`` (正向, 越大越好 …) or ``negative`` (反向, 越小越好 …); other text as printed."""
     if not text:
         return None
-    return _DIRECTIONS.get(compact(text), text)
+    key = compact(text)
+    if key in _DIRECTIONS:
+        return _DIRECTIONS[key]
+    if _POSITIVE.search(key):
+        return "positive"
+    return "negative" if _NEGATIVE.search(key) else text
 
 
 def half_row(row: PlacedRow, header: Header, half: int) -> RowParse:
@@ -165,10 +174,12 @@ def half_row(row: PlacedRow, header: Header, half: int) -> RowParse:
             slots[base] = token
     if half > 0:
         own = header.roles(half)
-        for role in ("L1", "L2"):
+        for role in ("L1", "L2", "L3"):
             if role not in own and role in row.parse.slots:
                 slots.setdefault(role, row.parse.slots[role])
     op, unit, value = slots.pop("OP", None), slots.pop("UNIT", None), slots.get("V")
+    if op is not None and direction(op.text) in ("positive", "negative") and "DIR" not in slots:
+        slots["DIR"], op = op, None  # 指标性质 holding 正向/反向: the direction
     if op is not None or unit is not None:
         text = compose_value(
             op.text if op else None, value.text if value else None, unit.text if unit else None

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphbuild.extract.cells import clean
-from graphbuild.extract.headers import Header, is_column_word, read_header
+from graphbuild.extract.headers import Header, header_vocabulary, is_column_word, read_header
 from graphbuild.extract.levels import is_header_word, split_weight, vocabulary
 from graphbuild.extract.read import Line, is_furniture
 from graphbuild.extract.sweep import indicator_regions
+from graphbuild.extract.values import looks_like_value, parse_number
 
 
 @dataclass
@@ -70,6 +71,27 @@ def _next_to(lines: list[Line], position: dict[int, int], above: Line, below: Li
     return all(not line.text.strip() or is_furniture(line.text) for line in between)
 
 
+def _header_above(lines: list[Line], index: int) -> Line | None:
+    """The row right above a header that names columns (项目名称 | 项目类型 | 年度目标 | 绩效指标
+    over 一级指标 | 二级指标 …): the header's first line. Two of its words at least name a
+    column, and at most a third are words of no known column; a row with a value is data."""
+    above = index - 1
+    while above >= 0 and (not lines[above].text.strip() or is_furniture(lines[above].text)):
+        above -= 1
+    if above < 0 or not lines[above].is_row or holds_value(lines[above]):
+        return None
+    vocab = header_vocabulary()
+    words = _words(lines[above])
+    named = sum(1 for w in words if vocab.role(w))
+    known = sum(1 for w in words if is_column_word(w) or is_header_word(w))
+    return lines[above] if named >= 2 and 3 * (len(words) - known) <= len(words) else None
+
+
+def holds_value(line: Line) -> bool:
+    """True for a row with a cell that reads as a value (≥95%, 12个, 2024年12月)."""
+    return any(looks_like_value(w) == "strong" or parse_number(w) is not None for w in _words(line))
+
+
 def unclaimed_tables(lines: list[Line], read: set[int]) -> list[Table]:
     """The header-started indicator tables none of whose lines is in ``read``, in order."""
     position = {line.number: index for index, line in enumerate(lines)}
@@ -88,6 +110,9 @@ def unclaimed_tables(lines: list[Line], read: set[int]) -> list[Table]:
         waiting = []
         if any(line.number in read for line in (*headers, *region.rows)):
             continue
+        above = _header_above(lines, position[headers[0].number])
+        if above is not None and above.number not in read:
+            headers.insert(0, above)
         rows = list(region.rows)
         more: list[Line] = []
         while rows and is_header_continuation(rows[0]):
