@@ -315,3 +315,189 @@ def shapes_graph():  # type: ignore[no-untyped-def]
     from graphbuild.vocab import SHAPES_FILE
 
     return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+# ----------------------------------------------------------------------------- damaged copies
+
+
+def _accounted(extraction: Extraction) -> set[int]:
+    return {t.line for t in extraction.targets} | {
+        d.line for d in extraction.diagnostics if d.line is not None
+    }
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_deleting_any_line_loses_no_target_row_silently(name: str) -> None:
+    """Each line of the fixture deleted in turn (a title, a header line, a field, a row):
+    every row that gave a target still gives one or is named by a diagnostic."""
+    lines = (LAYOUTS / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    rows = sorted({t.line for t in run("\n".join(lines)).targets})
+    silent = {}
+    for k in range(1, len(lines) + 1):
+        kept = _accounted(run("\n".join(lines[: k - 1] + lines[k:])))
+        lost = [r for r in rows if r != k and (r if r < k else r - 1) not in kept]
+        if lost:
+            silent[k] = lost
+    assert not silent
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_a_page_number_inside_a_table_changes_nothing(name: str) -> None:
+    lines = (LAYOUTS / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    before = run("\n".join(lines))
+    expected_targets = sorted((t.line, t.period, t.level3, t.value) for t in before.targets)
+    for row in sorted({t.line for t in before.targets}):
+        moved = run("\n".join(lines[: row - 1] + ["- 3 -"] + lines[row - 1 :]))
+        got = sorted(
+            (t.line if t.line < row else t.line - 1, t.period, t.level3, t.value)
+            for t in moved.targets
+        )
+        assert got == expected_targets, f"a page number before line {row}"
+
+
+# ----------------------------------------------------------------------------- more layouts
+
+E4 = ["", "", "", ""]
+
+
+def rows_text(rows: list) -> str:
+    return "\n".join(T.join(r) if isinstance(r, list) else r for r in rows) + "\n"
+
+
+def test_a_row_number_column_and_a_header_repeated_after_a_page_break() -> None:
+    head = ["序号", "单位名称", "项目名称", "预算数（万元）", "年度目标"]
+    head += ["一级指标", "二级指标", "三级指标", "指标值"]
+    result = run(
+        rows_text(
+            [
+                "项目支出绩效目标表",
+                head,
+                [
+                    "1",
+                    "某局",
+                    "项目甲",
+                    "100",
+                    "目标甲",
+                    "产出指标",
+                    "数量指标",
+                    "培训人数",
+                    "≥50人",
+                ],
+                ["", *E4, "产出指标", "质量指标", "合格率", "≥95%"],
+                "- 3 -",
+                head,
+                ["", *E4, "满意度指标", "服务对象满意度指标", "满意度", "≥90%"],
+                [
+                    "2",
+                    "某局",
+                    "项目乙",
+                    "50万元",
+                    "目标乙",
+                    "产出指标",
+                    "数量指标",
+                    "采购设备",
+                    "10台",
+                ],
+            ]
+        )
+    )
+    assert [(p.project, p.annual_funds_yuan) for p in result.projects] == [
+        ("项目甲", 1e6),
+        ("项目乙", 5e5),
+    ]
+    assert [(t.project, t.level3) for t in result.targets] == [
+        ("项目甲", "培训人数"),
+        ("项目甲", "合格率"),
+        ("项目甲", "满意度"),
+        ("项目乙", "采购设备"),
+    ]
+    assert not [d for d in result.diagnostics if d.severity != "info"]
+
+
+def test_a_header_whose_first_line_names_the_project_columns() -> None:
+    """项目名称 | 项目类型 | 年度目标 | 绩效指标 over 一级指标 | 二级指标 | 三级指标 | 指标值: one
+    header of two lines; 项目类型, a column of no known role, is skipped."""
+    result = run(
+        rows_text(
+            [
+                "项目绩效目标",
+                ["项目名称", "项目类型", "年度目标", "绩效指标", "", "", ""],
+                ["", "", "", "一级指标", "二级指标", "三级指标", "指标值"],
+                ["项目庚", "运转类", "保障运转", "产出指标", "数量指标", "保障人数", "50人"],
+                ["", "", "", "产出指标", "质量指标", "保障率", "100%"],
+                ["项目辛", "发展类", "完成建设", "产出指标", "数量指标", "建设数量", "2个"],
+            ]
+        )
+    )
+    assert [(p.project, p.goal_annual) for p in result.projects] == [
+        ("项目庚", "保障运转"),
+        ("项目辛", "完成建设"),
+    ]
+    assert [(t.project, t.level3, t.value) for t in result.targets] == [
+        ("项目庚", "保障人数", "50人"),
+        ("项目庚", "保障率", "100%"),
+        ("项目辛", "建设数量", "2个"),
+    ]
+    assert not [d for d in result.diagnostics if d.severity != "info"]
+
+
+def test_value_columns_of_two_periods_are_two_halves() -> None:
+    result = run(
+        rows_text(
+            [
+                ["项目名称", "项目丙"],
+                ["一级指标", "二级指标", "三级指标", "年度指标值", "实施期指标值"],
+                ["产出指标", "数量指标", "建设里程", "≥10公里", "≥30公里"],
+                ["满意度指标", "服务对象满意度指标", "群众满意度", "≥85%", "≥90%"],
+            ]
+        )
+    )
+    assert sorted((t.period, t.level3, t.value) for t in result.targets) == [
+        ("annual", "建设里程", "≥10公里"),
+        ("annual", "群众满意度", "≥85%"),
+        ("implementation", "建设里程", "≥30公里"),
+        ("implementation", "群众满意度", "≥90%"),
+    ]
+
+
+def test_a_project_the_family_parser_named_is_not_made_twice() -> None:
+    """A Shanxi-titled table whose indicator header the Shanxi parser does not find: the
+    parser keeps the project (with its fields), the reader reads the rows into it."""
+    result = run(
+        rows_text(
+            [
+                "项目支出绩效目标表",
+                ["项目名称", "项目壬"],
+                ["主管部门及代码", "601-某局", "实施单位", "某局"],
+                ["项目资金（元）", "年度资金总额:", "20,000"],
+                ["指标名称", "目标值", "备注"],
+                ["培训人数", "≥50人", ""],
+                ["参训人员满意度", "≥90%", "问卷"],
+            ]
+        )
+    )
+    assert result.document.family == "shanxi_budget"
+    assert [(p.project, p.annual_funds_yuan) for p in result.projects] == [("项目壬", 20000)]
+    assert [(t.project_line, t.level3, t.description) for t in result.targets] == [
+        (1, "培训人数", None),
+        (1, "参训人员满意度", "问卷"),
+    ]
+
+
+def test_the_comparator_column_may_hold_the_direction() -> None:
+    result = run(
+        rows_text(
+            [
+                ["项目名称", "项目己"],
+                ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值"],
+                ["产出指标", "数量指标", "发放人数", "正向", "1200", "人", "30"],
+                ["", "成本指标", "人均补助", "反向", "500", "元", "20"],
+                ["效益指标", "社会效益指标", "生活改善", "定性", "明显", "", "30"],
+            ]
+        )
+    )
+    assert [(t.value, t.direction, t.weight) for t in result.targets] == [
+        ("1200人", "positive", 30),
+        ("500元", "negative", 20),
+        ("明显", None, 30),
+    ]

@@ -64,6 +64,8 @@ class _State:
 
     project: Project | None = None
     floor: int = 0
+    family: dict[int, list[Project]] = field(default_factory=dict)
+    """The family parser's projects by their line."""
 
 
 def read_unclaimed(lines: list[Line], parts: DocumentParts) -> int:
@@ -71,6 +73,8 @@ def read_unclaimed(lines: list[Line], parts: DocumentParts) -> int:
     read = set(parts.table_rows) | {t.line for t in parts.targets}
     read |= {d.line for d in parts.diagnostics if d.line is not None}
     state = _State()
+    for project in parts.projects:
+        state.family.setdefault(project.line, []).append(project)
     count = 0
     for table in unclaimed_tables(lines, read):
         context = read_context(lines, table.start, state.floor)
@@ -95,7 +99,7 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
     header = table.header
     layout = table_layout(header)
     parts.read_rows([*table.more_header, *table.rows])
-    before = len(parts.targets)
+    before, diagnosed = len(parts.targets), len(parts.diagnostics)
     kind: TableKind = "project"
     base = _context_project(table, context, state, parts)
     if base is None and header.column("PNAME") is None:
@@ -136,7 +140,7 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
         if group.rows:
             _read_group(group, table, context, kind, parts)
     placed = {t.line for t in parts.targets[before:]} | {
-        d.line for d in parts.diagnostics if d.line is not None
+        d.line for d in parts.diagnostics[diagnosed:] if d.line is not None
     }
     for line in table.rows:
         if line.number not in placed and holds_data(line) and not only_labels(line.cells):
@@ -162,9 +166,14 @@ def _context_project(
     line = context.title.number if context.title is not None else table.first
     project = project_from_context(context, parts.document.document, line)
     if project is not None:
-        above = {ln.number for ln in context.lines}
         known = next(
-            (p for p in parts.projects if p.project == project.project and p.line in above), None
+            (
+                p
+                for ln in context.lines
+                for p in state.family.get(ln.number, ())
+                if p.project == project.project
+            ),
+            None,
         )
         if known is not None:  # a family parser made it from the same fields
             state.project = known
