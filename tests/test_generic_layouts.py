@@ -501,3 +501,32 @@ def test_the_comparator_column_may_hold_the_direction() -> None:
         ("500元", "negative", 20),
         ("明显", None, 30),
     ]
+
+
+def test_a_total_row_above_the_projects_ends_nothing() -> None:
+    head = [
+        "单位名称",
+        "项目名称",
+        "预算数",
+        "年度目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+    ]
+    result = run(
+        rows_text(
+            [
+                "部门预算项目绩效目标表",
+                head,
+                ["合计", "", "150", "", "", "", "", ""],
+                ["某局", "项目甲", "100", "目标甲", "产出指标", "数量指标", "培训人数", "≥50人"],
+                ["某局", "项目乙", "50", "目标乙", "产出指标", "数量指标", "采购设备", "10台"],
+            ]
+        )
+    )
+    assert [(t.project, t.level3) for t in result.targets] == [
+        ("项目甲", "培训人数"),
+        ("项目乙", "采购设备"),
+    ]
+    assert [d.line for d in result.diagnostics if "total row" in d.reason] == [3]

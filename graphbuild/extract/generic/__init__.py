@@ -112,14 +112,17 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
                 severity="info",
             )
     groups = [_Group(base)]
-    ended = False
+    ended = False  # a total row closed the indicators read so far
     for line in table.rows:
         words = [w for cell in line.cells if (w := clean(cell))]
-        if ended or (words and _TOTAL.match(compact(words[0]))):
-            _total_row(line, words, ended, groups[-1].project, table, parts)
-            ended = True
+        if words and _TOTAL.match(compact(words[0])):
+            _total_row(line, words, False, groups[-1].project, table, parts)
+            ended = any(group.rows for group in groups)
             continue
         row = place_row(line, layout, header.width)
+        if ended and not _indicator_like(row):
+            _total_row(line, words, True, groups[-1].project, table, parts)
+            continue
         if stray_cell(row, header):
             parts.diagnose(
                 line.number,
@@ -188,6 +191,15 @@ def _context_project(
         return state.project
     state.project = None
     return None
+
+
+def _indicator_like(row: PlacedRow) -> bool:
+    """A row with a level label, a name and a value: an indicator even after a total row."""
+    slots = row.parse.slots
+    labelled = any(token.kind in ("L1", "L2", "L12") for token in slots.values())
+    named = any(role.partition("#")[0] == "L3" for role in slots)
+    valued = any(role.partition("#")[0] in ("V", "ACT") for role in slots)
+    return labelled and named and valued
 
 
 def _key(name: str) -> str:
