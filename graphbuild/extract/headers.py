@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graphbuild.extract.cells import clean, compact
+from graphbuild.extract.cells import clean, compact, fold_variants
 from graphbuild.vocab import HEADERS_FILE
 
 INDICATOR_ROLES = frozenset(
@@ -86,8 +86,17 @@ class HeaderVocabulary:
     periods: dict[str, str]
 
     def role(self, text: str) -> str | None:
-        """The role a header word names (its pref- or altLabel), else None."""
-        return self.roles.get(header_key(text)) if text else None
+        """The role a header word names (its pref- or altLabel), else None; a word naming no
+        role outside its brackets may name one inside them (单位编码（项目编码）)."""
+        if not text:
+            return None
+        role = self.roles.get(header_key(text))
+        if role is None and "(" in (folded := fold_variants(text)):
+            role = next(
+                (r for inner in _BRACKETS.findall(folded) if (r := self.roles.get(compact(inner)))),
+                None,
+            )
+        return role
 
     def weak_role(self, text: str) -> str | None:
         """The role a weaker synonym names (its hiddenLabel), else None."""

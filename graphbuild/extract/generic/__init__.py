@@ -36,10 +36,10 @@ from graphbuild.extract.generic.rows import (
     table_layout,
 )
 from graphbuild.extract.generic.tables import Table, holds_data, unclaimed_tables
-from graphbuild.extract.headers import Header
+from graphbuild.extract.headers import INDICATOR_ROLES, Header
 from graphbuild.extract.parts import DocumentParts, make_target, only_labels
 from graphbuild.extract.read import Line
-from graphbuild.extract.resolution import resolve_table
+from graphbuild.extract.resolution import Resolved, repair_truncated_names, resolve_table
 from graphbuild.extract.values import parse_number
 from graphbuild.records import Project, TableKind
 
@@ -140,6 +140,17 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
     if groups[-1].project is not None:
         state.project = groups[-1].project
     for group in groups:
+        if group.project is not None and group.project is not base and not _indicators(group):
+            parts.projects.remove(group.project)  # a total or unit row, not a project
+            for row in group.rows:
+                parts.diagnose(
+                    row.line.number,
+                    f"a row of project columns without indicators, not a project (a total or "
+                    f"a unit's row; {table.where()})",
+                    row.line.cells,
+                    "info",
+                )
+            continue
         if group.rows:
             _read_group(group, table, context, kind, parts)
     placed = {t.line for t in parts.targets[before:]} | {
@@ -193,6 +204,15 @@ def _context_project(
     return None
 
 
+def _indicators(group: _Group) -> bool:
+    """True when a row of the group has a cell in an indicator column."""
+    return any(
+        role.partition("#")[0] in INDICATOR_ROLES - {"SEQ"}
+        for row in group.rows
+        for role in row.parse.slots
+    )
+
+
 def _indicator_like(row: PlacedRow) -> bool:
     """A row with a level label, a name and a value: an indicator even after a total row."""
     slots = row.parse.slots
@@ -238,10 +258,17 @@ def _read_group(
     for row in group.rows:
         weights.update(row.weights)
     project = group.project
+    halves: list[tuple[str, list[Resolved]]] = []
     for half in range(header.halves):
-        period = _period(table, context, half)
         rows = [half_row(row, header, half) for row in group.rows]
         placed, problems = resolve_table(rows, two_halves=False, department=kind == "department")
+        halves.append((_period(table, context, half), placed))
+        for line, reason, cells in problems:
+            parts.diagnose(line, f"{reason} ({table.where()})", cells)
+    full = [item for period, placed in halves if period == "implementation" for item in placed]
+    for period, placed in halves:
+        if period == "annual" and full:  # a name the annual half cut short (PDF cells)
+            repair_truncated_names(full, placed)
         for item in placed:
             target = make_target(
                 parts.document.document,
@@ -256,8 +283,6 @@ def _read_group(
             target.level1_weight = weights.get(target.level1 or "")
             target.level2_weight = weights.get(target.level2 or "")
             parts.targets.append(target)
-        for line, reason, cells in problems:
-            parts.diagnose(line, f"{reason} ({table.where()})", cells)
 
 
 def _period(table: Table, context: Context, half: int) -> str:

@@ -20,7 +20,7 @@ from graphbuild.extract.read import Line, is_furniture
 from graphbuild.extract.values import parse_number
 from graphbuild.records import Project
 
-CONTEXT_LINES = 40
+CONTEXT_LINES = 80
 """How far above a table its title and fields are looked for."""
 _TITLE = re.compile(r"(表|报告)\s*[)）]?$|绩效(目标|指标|自评)")
 _FUNDS_TOTAL = re.compile(r"^(年度资金总额|资金总额|总额|合计|总计)")

@@ -24,9 +24,9 @@ from graphbuild.extract.headers import INDICATOR_ROLES, PROJECT_ROLES, SKIP, Hea
 from graphbuild.extract.levels import split_weight, vocabulary
 from graphbuild.extract.read import Line
 
-POSITION_WEIGHT = 1.0
+POSITION_WEIGHT = 0.3
 """Cost of a cell per column away from its column's header (capped at POSITION_CAP)."""
-POSITION_CAP = 4.0
+POSITION_CAP = 1.5
 _SHIFT_COST = 0.01
 _COMPARATOR = re.compile(
     r"^(≥|≤|>|<|=|＞|＜|＝|≧|≦|>=|<=|=>|=<|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|"
