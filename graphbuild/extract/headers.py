@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graphbuild.extract.cells import clean, compact, fold_variants
+from graphbuild.extract.levels import vocabulary
 from graphbuild.vocab import HEADERS_FILE
 
 INDICATOR_ROLES = frozenset(
@@ -191,6 +192,9 @@ class Header:
     period: str | None
     """The period a row-group label of the header gives the whole table (年度绩效指标 | 一级指标 …)."""
     words: tuple[str, ...]
+    blocks: tuple[str | None, ...] = ()
+    """Each half's level 1 where the header prints one over it (成本指标 | 产出指标 … over pairs
+    of 三级指标 | 指标值): the halves are then blocks of one level 1, not periods."""
 
     def roles(self, half: int) -> set[str]:
         return {c.role for c in self.columns if c.half == half}
@@ -250,19 +254,22 @@ def read_header(rows: list[list[str]]) -> Header:
     strong = {role for role, _, is_weak in found.values() if not is_weak}
     found = {c: v for c, v in found.items() if not (v[2] and v[0] in strong)}
     spans: dict[int, str] = {}
+    blocks: dict[int, str] = {}
     whole: str | None = None
     for r, row in enumerate(rows):
         filled = [c for c, cell in enumerate(row) if clean(cell)]
         for position, col in enumerate(filled):
-            period = vocab.period(row[col])
-            if period is None or (col in found and found[col][1] == r):
+            if col in found and found[col][1] <= r:
+                continue
+            end = filled[position + 1] if position + 1 < len(filled) else width
+            if (block := _level1(row[col])) is not None:
+                blocks.update(dict.fromkeys(range(col, end), block))
+            if (period := vocab.period(row[col])) is None:
                 continue
             if col not in found:
                 whole = whole or period
                 continue
-            end = filled[position + 1] if position + 1 < len(filled) else width
-            for covered in range(col, end):
-                spans[covered] = period
+            spans.update(dict.fromkeys(range(col, end), period))
     for col in range(width):  # a column headed by words of no known role: its cells are skipped
         if col not in found and any(col < len(row) and clean(row[col]) for row in rows):
             found[col] = (SKIP, 0, True)
@@ -287,4 +294,14 @@ def read_header(rows: list[list[str]]) -> Header:
         for h in range(halves)
     )
     words = tuple(clean(cell) for row in rows for cell in row if clean(cell))
-    return Header(tuple(columns), halves, periods, whole, words)
+    labels = tuple(
+        next((blocks[c.col] for c in columns if c.half == h and c.col in blocks), None)
+        for h in range(halves)
+    )
+    return Header(tuple(columns), halves, periods, whole, words, labels)
+
+
+def _level1(word: str) -> str | None:
+    """The level 1 a header word names (成本指标 over a block of 三级指标 | 指标值), else None."""
+    levels = vocabulary().lookup(clean(word)) if word.strip() else ()
+    return next((level.label for level in levels if level.level == 1), None)

@@ -37,11 +37,12 @@ from graphbuild.extract.generic.rows import (
 )
 from graphbuild.extract.generic.tables import Table, holds_data, unclaimed_tables
 from graphbuild.extract.headers import INDICATOR_ROLES, Header
+from graphbuild.extract.levels import vocabulary
 from graphbuild.extract.parts import DocumentParts, make_target, only_labels
 from graphbuild.extract.read import Line
 from graphbuild.extract.resolution import Resolved, repair_truncated_names, resolve_table
 from graphbuild.extract.values import parse_number
-from graphbuild.records import Project, TableKind
+from graphbuild.records import Project, TableKind, Target
 
 _IN_WAN = re.compile(r"单位\s*[:：]\s*万元")
 _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|总得分|得分合计)")
@@ -266,7 +267,7 @@ def _read_group(
         for line, reason, cells in problems:
             parts.diagnose(line, f"{reason} ({table.where()})", cells)
     full = [item for period, placed in halves if period == "implementation" for item in placed]
-    for period, placed in halves:
+    for index, (period, placed) in enumerate(halves):
         if period == "annual" and full:  # a name the annual half cut short (PDF cells)
             repair_truncated_names(full, placed)
         for item in placed:
@@ -278,6 +279,8 @@ def _read_group(
                 item,
             )
             target.period = period  # type: ignore[assignment]
+            if block := (header.blocks[index] if index < len(header.blocks) else None):
+                _in_block(target, block)
             target.direction = direction(item.extra.get("DIR"))
             target.description = target.description or item.extra.get("NOTE")
             target.level1_weight = weights.get(target.level1 or "")
@@ -290,11 +293,24 @@ def _period(table: Table, context: Context, half: int) -> str:
     table; else the first of two halves is the implementation period, a single one the year."""
     header = table.header
     label = header.periods[half] if half < len(header.periods) else None
-    if label is None and header.halves == 1:
+    blocks = any(header.blocks)  # halves of level 1 blocks, not of periods
+    if label is None and (header.halves == 1 or blocks):
         label = header.period or context.period
     if label is None:
-        label = "implementation" if header.halves > 1 and half == 0 else "annual"
+        label = "implementation" if header.halves > 1 and half == 0 and not blocks else "annual"
     return label
+
+
+def _in_block(target: Target, block: str) -> None:
+    """A target of a block headed by a level 1 label: that label is its level 1 (成本指标 too),
+    and its level 2 only one under it."""
+    if target.level1 != block:
+        target.level1_raw = target.level1_raw or block
+        target.level1 = block
+    if target.level2 is not None and vocabulary().level1(block) is not None:
+        children = {lv.label for lv in vocabulary().children(block)}
+        if target.level2 not in children:
+            target.level2 = None
 
 
 def _total_row(

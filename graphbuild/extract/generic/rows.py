@@ -18,7 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from graphbuild.extract.alignment import Layout, RowParse, Token, align, placement_cost
+from graphbuild.extract.alignment import (
+    Layout,
+    RowParse,
+    Token,
+    align,
+    classify,
+    placement_cost,
+)
 from graphbuild.extract.cells import clean, compact
 from graphbuild.extract.headers import INDICATOR_ROLES, PROJECT_ROLES, SKIP, Header
 from graphbuild.extract.levels import split_weight, vocabulary
@@ -95,7 +102,9 @@ def _shifted(layout: Layout, shift: int) -> Layout:
 
 
 def place_row(line: Line, layout: Layout, width: int) -> PlacedRow:
-    """The best placement of a row's cells, over every left shift that keeps it in the table."""
+    """The placement of a row's cells: as printed when every cell then sits under its column;
+    else the cheapest of that and of the left shifts (a row that lost cells on its left) that
+    put every cell under its column."""
     cells: list[str] = []
     weights: dict[str, float] = {}
     for raw in line.cells:
@@ -108,15 +117,25 @@ def place_row(line: Line, layout: Layout, width: int) -> PlacedRow:
             cells.append(raw)
     filled = [index for index, cell in enumerate(cells) if clean(cell)]
     room = max(0, width - 1 - filled[-1]) if filled else 0
-    best: tuple[float, RowParse, int] | None = None
-    for shift in range(room + 1):
+    parse = align(line.number, cells, layout)
+    if _exact(parse, layout):
+        return PlacedRow(line, parse, weights, 0)
+    best = (placement_cost(parse, layout), parse, 0)
+    for shift in range(1, room + 1):
         shifted = _shifted(layout, shift)
-        parse = align(line.number, cells, shifted)
-        cost = placement_cost(parse, shifted) + _SHIFT_COST * shift
-        if best is None or cost < best[0]:
-            best = (cost, parse, shift)
-    assert best is not None
+        candidate = align(line.number, cells, shifted)
+        cost = placement_cost(candidate, shifted) + _SHIFT_COST * shift
+        if _exact(candidate, shifted) and cost < best[0]:
+            best = (cost, candidate, shift)
     return PlacedRow(line, best[1], weights, best[2])
+
+
+def _exact(parse: RowParse, layout: Layout) -> bool:
+    """True when every cell of the row sits under its column's header and none is left over."""
+    position = dict(zip(layout.roles, layout.positions, strict=True))
+    return not parse.junk and all(
+        token.col == position[role] for role, token in parse.slots.items()
+    )
 
 
 def stray_cell(row: PlacedRow, header: Header) -> bool:
@@ -177,6 +196,10 @@ def half_row(row: PlacedRow, header: Header, half: int) -> RowParse:
         for role in ("L1", "L2", "L3"):
             if role not in own and role in row.parse.slots:
                 slots.setdefault(role, row.parse.slots[role])
+    block = header.blocks[half] if half < len(header.blocks) else None
+    if block is not None and "L1" not in slots and ("L3" in slots or "V" in slots):
+        anchor = slots.get("L3") or slots["V"]
+        slots["L1"] = classify(anchor.col, block)  # the block's level 1, printed over it
     op, unit, value = slots.pop("OP", None), slots.pop("UNIT", None), slots.get("V")
     if op is not None and direction(op.text) in ("positive", "negative") and "DIR" not in slots:
         slots["DIR"], op = op, None  # 指标性质 holding 正向/反向: the direction

@@ -71,20 +71,38 @@ def _next_to(lines: list[Line], position: dict[int, int], above: Line, below: Li
     return all(not line.text.strip() or is_furniture(line.text) for line in between)
 
 
-def _header_above(lines: list[Line], index: int) -> Line | None:
-    """The row right above a header that names columns (项目名称 | 项目类型 | 年度目标 | 绩效指标
-    over 一级指标 | 二级指标 …): the header's first line. Two of its words at least name a
-    column, and at most a third are words of no known column; a row with a value is data."""
+def _header_above(lines: list[Line], index: int) -> list[Line]:
+    """The rows right above a header that belong to it: a row naming columns (项目名称 | 项目类型
+    | 年度目标 | 绩效指标 over 一级指标 | 二级指标 …: two of its words at least name a column,
+    at most a third name none, no value), or a row of level 1 labels over blocks of columns
+    (成本指标 | 产出指标 … over 三级指标 | 指标值 pairs); at most three, nearest last."""
+    found: list[Line] = []
     above = index - 1
-    while above >= 0 and (not lines[above].text.strip() or is_furniture(lines[above].text)):
+    while len(found) < 3:
+        while above >= 0 and (not lines[above].text.strip() or is_furniture(lines[above].text)):
+            above -= 1
+        if above < 0 or not lines[above].is_row or holds_value(lines[above]):
+            break
+        line = lines[above]
+        if not (_names_columns(line) or _names_blocks(line)):
+            break
+        found.insert(0, line)
         above -= 1
-    if above < 0 or not lines[above].is_row or holds_value(lines[above]):
-        return None
+    return found
+
+
+def _names_columns(line: Line) -> bool:
     vocab = header_vocabulary()
-    words = _words(lines[above])
+    words = _words(line)
     named = sum(1 for w in words if vocab.role(w))
     known = sum(1 for w in words if is_column_word(w) or is_header_word(w))
-    return lines[above] if named >= 2 and 3 * (len(words) - known) <= len(words) else None
+    return named >= 2 and 3 * (len(words) - known) <= len(words)
+
+
+def _names_blocks(line: Line) -> bool:
+    """A row of two level 1 labels or more and nothing else."""
+    levels = [vocabulary().lookup(w) for w in _words(line)]
+    return len(levels) >= 2 and all(any(lv.level == 1 for lv in found) for found in levels)
 
 
 def holds_value(line: Line) -> bool:
@@ -111,8 +129,7 @@ def unclaimed_tables(lines: list[Line], read: set[int]) -> list[Table]:
         if any(line.number in read for line in (*headers, *region.rows)):
             continue
         above = _header_above(lines, position[headers[0].number])
-        if above is not None and above.number not in read:
-            headers.insert(0, above)
+        headers[:0] = [line for line in above if line.number not in read]
         rows = list(region.rows)
         more: list[Line] = []
         while rows and is_header_continuation(rows[0]):
