@@ -10,7 +10,9 @@ header (``ontology/headers.ttl``):
   department-wide table's;
 - rows are placed in the columns by content and position, shifted rows included (:mod:`.rows`);
 - a table printed in two halves (长期/年度, 实施期/年度) side by side gives each half its period;
-  halves printed one after the other take theirs from the header or the heading above;
+  halves printed one after the other take theirs from the header or the heading above; blocks
+  of columns under level 1 labels (成本指标 | 产出指标 … over 三级指标 | 指标值 pairs) give each
+  block's targets that level 1;
 - a self-evaluation form's 项目资金 table gives the project's budget, spending, execution rate and
   score, its 总分 row the total score.
 

@@ -4,8 +4,9 @@ Each row's cells are placed in the header's columns by content and position (the
 programme of :mod:`graphbuild.extract.alignment`). A row may have lost cells on its left: web
 pages exported to text drop the cells a merged cell (rowspan) covers, so the project's columns
 printed on its first row, and a level label merged over several rows, leave the following rows
-shifted left. Every shift that keeps the row inside the table is tried and the placement that
-fits best is kept (the unshifted one on a tie).
+shifted left. A row whose cells, as printed, do not all sit under their columns is tried shifted
+right by every amount that keeps it inside the table; a shift is kept only if it puts every
+cell under its column and fits better than the row as printed.
 
 A placed row is then split into its halves (one per period printed side by side), the value
 printed over several columns (``≥`` | ``95`` | ``%``) is joined into one, and the levels are
