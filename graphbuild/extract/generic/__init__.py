@@ -99,6 +99,8 @@ def read_unclaimed(lines: list[Line], parts: DocumentParts) -> int:
 
 
 def _read_table(table: Table, context: Context, state: _State, parts: DocumentParts) -> None:
+    """Read one table into ``parts``: its rows placed, grouped by project, resolved, and every
+    row accounted for."""
     header = table.header
     layout = table_layout(header)
     parts.read_rows([*table.more_header, *table.rows])
@@ -140,8 +142,6 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
         if name is not None and (current is None or _key(name) != _key(current.project)):
             groups.append(_Group(_row_project(row, header, context, parts)))
         groups[-1].rows.append(row)
-    if groups[-1].project is not None:
-        state.project = groups[-1].project
     for group in groups:
         if group.project is not None and group.project is not base and not _indicators(group):
             parts.projects.remove(group.project)  # a total or unit row, not a project
@@ -156,6 +156,8 @@ def _read_table(table: Table, context: Context, state: _State, parts: DocumentPa
             continue
         if group.rows:
             _read_group(group, table, context, kind, parts)
+        if group.project is not None:
+            state.project = group.project
     placed = {t.line for t in parts.targets[before:]} | {
         d.line for d in parts.diagnostics[diagnosed:] if d.line is not None
     }
@@ -242,7 +244,7 @@ def _row_project(row: PlacedRow, header: Header, context: Context, parts: Docume
         document=parts.document.document,
         project=re.sub(r"\s+", "", row.project_cell("PNAME") or ""),
         line=row.line.number,
-        project_code=row.project_cell("PCODE"),
+        project_code=_key(row.project_cell("PCODE") or "") or None,
         department=parts.document.department,
         department_code=parts.document.department_code,
         implementing_unit=row.project_cell("UNAME"),
@@ -256,6 +258,7 @@ def _row_project(row: PlacedRow, header: Header, context: Context, parts: Docume
 def _read_group(
     group: _Group, table: Table, context: Context, kind: TableKind, parts: DocumentParts
 ) -> None:
+    """The targets of one project's rows: each half resolved on its own, in its period."""
     header = table.header
     weights: dict[str, float] = {}
     for row in group.rows:
