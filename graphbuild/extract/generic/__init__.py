@@ -25,6 +25,7 @@ diagnostic names the table's lines and header.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from graphbuild.extract.cells import clean, compact
@@ -79,7 +80,12 @@ def read_unclaimed(lines: list[Line], parts: DocumentParts) -> int:
     for project in parts.projects:
         state.family.setdefault(project.line, []).append(project)
     count = 0
+    numbers = {line.number: index for index, line in enumerate(lines)}
+    claimed = sorted(numbers[n] for n in parts.table_rows if n in numbers)  # parsers' rows
     for table in unclaimed_tables(lines, read):
+        before = bisect_left(claimed, table.start)
+        if before:  # nothing above the parser's last row read before the table is its context
+            state.floor = max(state.floor, claimed[before - 1] + 1)
         context = read_context(lines, table.start, state.floor)
         state.floor = table.end
         if not table.header.readable:

@@ -68,8 +68,11 @@ def read_context(lines: list[Line], start: int, floor: int) -> Context:
             context.title = line
             break
     unsigned = [Line(ln.number, _SIGN_HERE.sub("", ln.text), ln.origin) for ln in above]
-    for name, value, number in read_fields(unsigned):
-        context.fields.setdefault(name, []).append((value, number))
+    fields = read_fields(unsigned)
+    names = [number for name, value, number in fields if name == "name" and value]
+    for name, value, number in fields:  # the fields of the nearest project named above
+        if not names or number >= names[-1]:
+            context.fields.setdefault(name, []).append((value, number))
     context.period = period_above(lines, start)
     return context
 
