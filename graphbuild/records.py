@@ -115,6 +115,11 @@ class Target:
     project_line: int | None = None
     # where the row came from in a PDF, workbook, web page or Word file; None for text
     origin: str | None = None
+    # tables read by the header-driven reader: 指标方向性 (positive | negative, else as printed)
+    # and the weights printed on the level labels (产出指标(50分))
+    direction: str | None = None
+    level1_weight: float | None = None
+    level2_weight: float | None = None
     record: str = "target"
 
 
@@ -150,6 +155,10 @@ class Accounting:
     checked_rows: int = 0
     """Rows of a second rendering of a table (a self-evaluation table) compared with the
     first: their indicators are the first one's targets."""
+    tables_by_header: int = 0
+    """Indicator tables no family parser read that the header-driven reader read."""
+    tables_not_understood: int = 0
+    """Indicator tables with rows no parser or reader read (each such row an error diagnostic)."""
 
 
 @dataclass

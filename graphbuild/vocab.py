@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespa
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "perfkg.ttl"
 LEVELS_FILE = ONTOLOGY_DIR / "levels.ttl"
+HEADERS_FILE = ONTOLOGY_DIR / "headers.ttl"
 UNITS_FILE = ONTOLOGY_DIR / "units.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
@@ -149,6 +150,9 @@ class PK(DefinedNamespace):
     targetValue: URIRef
     initialValue: URIRef
     valueDescription: URIRef
+    direction: URIRef
+    level1Weight: URIRef
+    level2Weight: URIRef
 
     # values
     rawValue: URIRef

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphbuild.extract.cells import clean
-from graphbuild.extract.levels import vocabulary
+from graphbuild.extract.levels import split_weight, vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 CASES = {
@@ -84,8 +84,10 @@ def case_text(case: str) -> str:
     return "\n".join(case_lines(case)) + "\n"
 
 
-def blocks(lines: list[str]) -> list[Block]:
-    """Paragraphs and tables (with merges) of a run of text lines."""
+def blocks(lines: list[str], span: int = 1) -> list[Block]:
+    """Paragraphs and tables (with merges) of a run of text lines; the first ``span`` columns
+    merge over the empty cells below them (a project's columns in a table of one row per
+    indicator), like level labels."""
     found: list[Block] = []
     rows: list[list[str]] = []
     for line in [*lines, ""]:
@@ -93,7 +95,7 @@ def blocks(lines: list[str]) -> list[Block]:
             rows.append(line.split("\t"))
             continue
         if rows:
-            found.append(_grid(rows))
+            found.append(_grid(rows, span))
             rows = []
         if line.strip():
             found.append(line.strip())
@@ -101,17 +103,17 @@ def blocks(lines: list[str]) -> list[Block]:
 
 
 def _is_label(text: str) -> bool:
-    return bool(text) and bool(vocabulary().lookup(clean(text)))
+    return bool(text) and bool(vocabulary().lookup(split_weight(clean(text))[0]))
 
 
-def _grid(rows: list[list[str]]) -> Grid:
+def _grid(rows: list[list[str]], span: int = 1) -> Grid:
     width = max(len(row) for row in rows)
     rows = [[cell.strip() for cell in row] + [""] * (width - len(row)) for row in rows]
     taken = [[False] * width for _ in rows]
     merges = []
     for c in range(width):  # vertical: labels and first-column cells over the empty cells below
         for r in range(len(rows)):
-            if not rows[r][c] or taken[r][c] or not (c == 0 or _is_label(rows[r][c])):
+            if not rows[r][c] or taken[r][c] or not (c < span or _is_label(rows[r][c])):
                 continue
             end = r
             while end + 1 < len(rows) and not rows[end + 1][c] and not taken[end + 1][c]:

@@ -76,14 +76,33 @@ def test_deleting_any_line_loses_no_target_row_silently(sample: Path) -> None:
 
 
 def test_the_accounting_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The check above is not vacuous: without the last pass over indicator tables, deleting
-    a project table's title (000, line 550) loses that table's rows silently, as it did."""
+    """The check above is not vacuous: without the header-driven reader and the last pass over
+    indicator tables, deleting a project table's title (000, line 550) loses that table's rows
+    silently, as it did. With the reader, the table is read by its header: the document gives
+    the same targets as before the deletion."""
     sample = next(path for path in SAMPLES if path.name.startswith("000"))
     lines = sample.read_text(encoding="utf-8").split("\n")
     assert "项目支出绩效目标表" in lines[549]
-    targets = sorted({t.line for t in extract("\n".join(lines)).targets})
+    whole = extract("\n".join(lines))
+    targets = sorted({t.line for t in whole.targets})
     _, lost = _lost_after_deleting((lines, 550, targets))
     assert lost == []
+    cut = extract("\n".join(lines[:549] + lines[550:]))
+
+    def key(target):  # noqa: ANN001, ANN202
+        return (
+            target.project,
+            target.period,
+            target.level1,
+            target.level2,
+            target.level3,
+            target.value,
+        )
+
+    assert sorted(map(str, map(key, cut.targets))) == sorted(map(str, map(key, whole.targets)))
+    monkeypatch.setattr("graphbuild.extract.document.read_unclaimed", lambda lines, parts: 0)
+    _, lost = _lost_after_deleting((lines, 550, targets))
+    assert lost == []  # the last pass keeps them as diagnostics
     monkeypatch.setattr("graphbuild.extract.parts.unread_rows", lambda lines, read: [])
     _, lost = _lost_after_deleting((lines, 550, targets))
     assert len(lost) >= 5

@@ -51,6 +51,9 @@ def summary_lines(extraction: Extraction) -> list[str]:
         f"  indicator rows {rows.rows}: {rows.target_rows} gave targets, "
         f"{rows.diagnosed_rows} diagnostics, {rows.label_rows} level labels only, "
         f"{rows.checked_rows} checked against another rendering, {rows.unplaced_rows} unplaced",
+        f"  indicator tables read by their headers {rows.tables_by_header}, not understood "
+        f"{rows.tables_not_understood}"
+        + (" (their rows are error diagnostics)" if rows.tables_not_understood else ""),
     ]
 
 

@@ -192,6 +192,25 @@ _COST: dict[str, dict[str, float]] = {
         "DESC": 0.5,
     },
 }
+# columns of the header-driven reader (graphbuild.extract.generic): the comparator and the unit
+# in columns of their own, the direction, a remark, and the project's columns of a table printing
+# one row per indicator
+# (SKIP: a column whose header word names no known column; it takes what is printed under it)
+_MORE_COLUMNS = (
+    "OP", "UNIT", "DIR", "NOTE", "SEQ", "UNAME", "PNAME", "PCODE", "BUDGET", "GOAL", "SKIP",
+)  # fmt: skip
+_MORE_COST: dict[str, tuple[float, ...]] = {
+    #        OP   UNIT DIR  NOTE SEQ UNAME PNAME PCODE BUDGET GOAL SKIP
+    "L1": (9, 9, 9, 7, 9, 8, 8, 9, 9, 8, 3),
+    "L2": (9, 9, 9, 7, 9, 8, 8, 9, 9, 8, 3),
+    "L12": (9, 9, 9, 7, 9, 8, 8, 9, 9, 8, 3),
+    "num": (0.5, 0.5, 6, 3, 6, 9, 9, 1.5, 2, 6, 1.5),
+    "plain": (6, 6, 9, 3, 0, 9, 9, 0.5, 0.3, 8, 1),
+    "qual": (3, 4, 2, 1.5, 9, 6, 6, 9, 9, 2, 1),
+    "text": (3, 1, 0.5, 1, 6, 1, 1, 4, 8, 1, 1),
+}
+for _token_kind, _column_costs in _MORE_COST.items():
+    _COST[_token_kind].update(zip(_MORE_COLUMNS, _column_costs, strict=True))
 _JUNK_COST = 9.0
 
 
@@ -306,6 +325,17 @@ def align(line: int, cells: list[str], layout: Layout) -> RowParse:
     _name_by_position(row, layout)
     _shift_labels_to_name(row)
     return row
+
+
+def placement_cost(row: RowParse, layout: Layout) -> float:
+    """What a row's placement costs: each placed cell's fit to its role (content and distance
+    from the role's header) plus a fixed cost per cell that fits no role. Lower is better;
+    comparable between layouts of the same roles (positions shifted)."""
+    index = {role: i for i, role in enumerate(layout.roles)}
+    total = _JUNK_COST * len(row.junk)
+    for role, token in row.slots.items():
+        total += _token_costs(token.kind, token.col, layout)[index[role]]
+    return total
 
 
 def _shift_labels_to_name(row: RowParse) -> None:

@@ -1,4 +1,5 @@
-"""Extracting one document: read, detect the family, run its parser, collect the records.
+"""Extracting one document: read, detect the family, run its parser, read the indicator tables
+no parser read by their headers (:mod:`graphbuild.extract.generic`), collect the records.
 
 ``extract_file`` never raises for a document's content: a problem inside the document becomes
 a diagnostic. It raises ``ReadError`` only when the file cannot be read at all. Records of a
@@ -13,6 +14,7 @@ from pathlib import Path
 from graphbuild.extract.cells import clean
 from graphbuild.extract.detect import detect_family
 from graphbuild.extract.families import PARSERS
+from graphbuild.extract.generic import read_unclaimed
 from graphbuild.extract.parts import DocumentParts
 from graphbuild.extract.read import Line, SourceText, bounded_lines, read_document
 from graphbuild.records import Document, Extraction
@@ -45,17 +47,21 @@ def extract_text(source: SourceText) -> Extraction:
         parts.diagnose(None, note)
     _cover(lines, parts)
     parser = PARSERS.get(family)
-    if parser is None:
+    if parser is not None:
+        parser(lines, parts)
+    read_unclaimed(lines, parts)
+    if not parts.targets and not parts.projects:
         parts.diagnose(
             None,
-            "no performance-target tables found (not a Shanxi budget, Henan "
-            "budget or final-accounts self-evaluation document)",
+            "no performance-target tables found"
+            + (
+                " (not a Shanxi budget, Henan budget or final-accounts self-evaluation "
+                "document, and no table headed by indicator columns)"
+                if parser is None
+                else ""
+            ),
             severity="error",
         )
-    else:
-        parser(lines, parts)
-        if not parts.targets and not parts.projects:
-            parts.diagnose(None, "no performance-target tables found", severity="error")
     accounting = parts.account(lines)
     _origins(source.lines, parts)
     return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics, accounting)

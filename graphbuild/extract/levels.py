@@ -95,6 +95,24 @@ class Vocabulary:
         return sorted(kids, key=lambda lv: lv.order)
 
 
+_WEIGHTED = re.compile(r"^(?P<label>.+?)\s*[(（]\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+
+
+@lru_cache(maxsize=65536)
+def split_weight(text: str) -> tuple[str, float | None]:
+    """A level label printed with its weight, split: ``产出指标(50分)`` → (``产出指标``, 50.0).
+
+    Only a label of the level vocabulary is split; other text comes back as it was.
+
+    >>> split_weight("产出指标(50分)"), split_weight("满意度指标（10分）"), split_weight("培训(2期)")
+    (('产出指标', 50.0), ('满意度指标', 10.0), ('培训(2期)', None))
+    """
+    match = _WEIGHTED.match(text.strip())
+    if match is None or not vocabulary().lookup(match.group("label")):
+        return text, None
+    return match.group("label"), float(match.group("weight"))
+
+
 @lru_cache(maxsize=65536)
 def is_header_word(text: str) -> bool:
     """True for the words of an indicator table's header row (一级指标, 指标值 …)."""

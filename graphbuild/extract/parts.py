@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphbuild.extract.cells import clean
-from graphbuild.extract.levels import is_header_word, vocabulary
+from graphbuild.extract.headers import is_column_word
+from graphbuild.extract.levels import is_header_word, split_weight, vocabulary
 from graphbuild.extract.read import Line
 from graphbuild.extract.resolution import Resolved
 from graphbuild.extract.sweep import unread_rows
@@ -33,6 +34,8 @@ class DocumentParts:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     table_rows: dict[int, list[str]] = field(default_factory=dict)
     checked_rows: set[int] = field(default_factory=set)
+    tables_by_header: int = 0
+    tables_not_understood: int = 0
 
     def read_rows(self, lines: list[Line], *, check: bool = False) -> None:
         """Note indicator-table rows as read: each must end as a target, a diagnostic or a
@@ -56,7 +59,11 @@ class DocumentParts:
         if lines is not None:
             self._sweep(lines, target_lines | diagnosed)
             diagnosed = {d.line for d in self.diagnostics}
-        accounting = Accounting(rows=len(self.table_rows))
+        accounting = Accounting(
+            rows=len(self.table_rows),
+            tables_by_header=self.tables_by_header,
+            tables_not_understood=self.tables_not_understood,
+        )
         for line, cells in sorted(self.table_rows.items()):
             if line in target_lines:
                 accounting.target_rows += 1
@@ -83,17 +90,21 @@ class DocumentParts:
 
     def _sweep(self, lines: list[Line], placed: set[int | None]) -> None:
         """Note the unread rows of indicator regions, diagnosing those that hold more than labels."""
+        unread: set[int] = set()
         for region, line in unread_rows(lines, set(self.table_rows) | placed):
             self.table_rows[line.number] = line.cells
             if not only_labels(line.cells):
+                unread.add(region.first)
                 self.diagnose(
                     line.number,
-                    f"a row of an indicator table (lines {region.first}–{region.last}) that no "
-                    "parser read: the table's title or header is missing or damaged, or its "
-                    "layout is not known",
+                    f"a row of an indicator table (lines {region.first}–{region.last}"
+                    + (f", header {_header_text(region.header.cells)}" if region.header else "")
+                    + ") that no parser read: the table's title or header is missing or "
+                    "damaged, or its layout is not known",
                     line.cells,
                     "error",
                 )
+        self.tables_not_understood += len(unread)
 
     def diagnose(
         self,
@@ -111,6 +122,12 @@ class DocumentParts:
     def report(self, problems: list[tuple[int, str, list[str]]]) -> None:
         for line, reason, cells in problems:
             self.diagnose(line, reason, cells)
+
+
+def _header_text(cells: list[str]) -> str:
+    """A header row's words for a diagnostic (at most 160 characters)."""
+    text = " | ".join(word for cell in cells if (word := clean(cell)))
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 def make_target(
@@ -160,9 +177,13 @@ def make_targets(
 
 
 def only_labels(cells: list[str]) -> bool:
-    """True for a row holding nothing but level 1 / level 2 labels or header words."""
+    """True for a row holding nothing but level 1 / level 2 labels (with or without their
+    weight: 产出指标(50分)), header words or period labels (年度绩效指标)."""
     words = [clean(cell) for cell in cells if clean(cell)]
-    return all(vocabulary().lookup(word) or is_header_word(word) for word in words)
+    return all(
+        vocabulary().lookup(split_weight(word)[0]) or is_header_word(word) or is_column_word(word)
+        for word in words
+    )
 
 
 def excerpt(cells: list[str]) -> list[str]:

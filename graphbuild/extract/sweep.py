@@ -32,7 +32,8 @@ from functools import lru_cache
 
 from graphbuild.extract.cells import clean, compact
 from graphbuild.extract.fields import match_field
-from graphbuild.extract.levels import is_header_word, vocabulary
+from graphbuild.extract.headers import names_indicator_columns
+from graphbuild.extract.levels import is_header_word, split_weight, vocabulary
 from graphbuild.extract.read import Line, is_furniture
 from graphbuild.extract.values import looks_like_value
 
@@ -63,14 +64,19 @@ class Region:
 
 
 def is_indicator_header(line: Line) -> bool:
-    """A row naming indicator columns: two header words, one of them a strong one."""
+    """A row naming indicator columns: two header words, one of them a strong one, or two
+    columns of the header vocabulary (``ontology/headers.ttl``), one of them 一级/二级/三级指标
+    or the value (目标值, 当年预期实现值 …)."""
     return _is_header_text(line.text)
 
 
 @lru_cache(maxsize=65536)
 def _is_header_text(text: str) -> bool:
-    words = [word for cell in text.split("\t") if (word := compact(clean(cell)))]
-    return sum(is_header_word(w) for w in words) >= 2 and any(w in _STRONG_HEADER for w in words)
+    cells = text.split("\t")
+    words = [word for cell in cells if (word := compact(clean(cell)))]
+    if sum(is_header_word(w) for w in words) >= 2 and any(w in _STRONG_HEADER for w in words):
+        return True
+    return names_indicator_columns(cells)
 
 
 def has_level_label(line: Line) -> bool:
@@ -84,7 +90,7 @@ def _has_label_text(text: str) -> bool:
     tokens = [token for cell in text.split("\t") if (token := clean(cell))]
     if not tokens or _HEADING.match(tokens[0]):
         return False
-    return any(vocabulary().lookup(token) for token in tokens)
+    return any(vocabulary().lookup(split_weight(token)[0]) for token in tokens)
 
 
 @lru_cache(maxsize=65536)

@@ -39,6 +39,8 @@ _RANGE = re.compile(r"^(\d+(?:\.\d+)?)\s*(%|万|亿)?\s*[-~～至到—]\s*(\d+(
 MAX_MAGNITUDE = 1e18
 """The largest number a value may hold (a province's budget is below 1e13 yuan)."""
 _SCALE = {"万": 1e4, "亿": 1e8}
+_PERCENT_WORDS = frozenset({"百分比", "百分率"})
+"""Units written out for % (the national self-evaluation form prints ≥95百分比)."""
 _PLACEHOLDER = re.compile(
     r"^[≥≤<>=≽≼≪≫]*\s*(\*+|-+|—+|x+|X+|/)?\s*万?(%|个|次|元|人|份|年|月|日|天|项|家|台|套|期|名|方|户)?$"
 )
@@ -66,7 +68,7 @@ _QUALITATIVE = re.compile(
     r"影响|明显|提高|增长|扩大|覆盖|落实|执行|做到|确保|全部|部分|一定|较好|很好|显著性|"
     r"成效|效益|水平|能力|意识|质量|效率|程度|范围|力度|要求|标准|预期|目标|任务|违规|"
     r"安全运行|平稳|可靠|充分|全覆盖|有所|逐年|连续|显现|验收|注册|签约|成功|达成|通过|"
-    r"部分达成|未达成|已|未|均|全|各项|预期指标)+$"
+    r"部分达成|未达成|已|未|均|全|各项|预期指标|建立|建成|形成)+$"
 )
 
 
@@ -155,6 +157,8 @@ def parse_value(raw: str) -> ParsedValue:
     ('qualitative', 'qualitative')
     >>> v = parse_value("95%-100%"); (v.kind, v.number, v.number_max, v.unit)
     ('percent', 95.0, 100.0, '%')
+    >>> v = parse_value("≥95百分比"); (v.kind, v.op, v.number, v.unit)
+    ('percent', '>=', 95.0, '%')
     >>> v = parse_value("1" * 400); (v.kind, v.number, v.overflow)
     ('text', None, True)
     """
@@ -232,6 +236,8 @@ def _unit(rest: str) -> tuple[str | None, float]:
     rest = re.sub(r"(以上|以内|之内|以下|左右)$", "", rest)
     if not rest:
         return None, 1.0
+    if rest in _PERCENT_WORDS:
+        return "%", 1.0
     scale = 1.0
     if rest[0] in _SCALE and len(rest) > 1:
         scale, rest = _SCALE[rest[0]], rest[1:]

@@ -353,6 +353,12 @@ class _Mapper:
         self.indicator(s, target.level3)
         if target.description is not None:
             add(s, P.valueDescription, _zh(target.description))
+        if target.direction is not None:
+            add(s, P.direction, _str(target.direction))
+        if target.level1_weight is not None:
+            add(s, P.level1Weight, _decimal(target.level1_weight))
+        if target.level2_weight is not None:
+            add(s, P.level2Weight, _decimal(target.level2_weight))
         if target.initial_value is not None:
             add(s, P.initialValue, _str(target.initial_value))
         self.value(bare, target)

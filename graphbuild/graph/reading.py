@@ -188,6 +188,9 @@ class _Reader:
             score=self.number(e, PKT.score) if e is not None else None,
             deviation_reason=self.text(e, PKT.deviationReason) if e is not None else None,
             project_line=project_line,
+            direction=self.text(s, PKT.direction),
+            level1_weight=self.number(s, PKT.level1Weight),
+            level2_weight=self.number(s, PKT.level2Weight),
         )
         tail = str(s).rsplit("/", 1)[1]
         n = int(tail) if tail.isdigit() else 1

@@ -13,6 +13,7 @@ import re
 
 from graphbuild.extract.alignment import Layout, align
 from graphbuild.extract.cells import clean, compact
+from graphbuild.extract.headers import foreign_columns, indicator_columns
 from graphbuild.extract.levels import vocabulary
 from graphbuild.extract.parts import DocumentParts, make_target, make_targets
 from graphbuild.extract.read import Line, is_furniture
@@ -29,6 +30,10 @@ from graphbuild.records import Project
 DEPARTMENT_TITLE = re.compile(r"整体绩效目标表")
 PROJECT_TITLE = re.compile(r"(?<!整体)(预算)?项目(支出)?绩效目标表")
 _CODE = re.compile(r"^\d[\d\s]*$")
+COLUMNS = frozenset({"一级指标", "二级指标", "三级指标", "指标值", "指标名称", "指标值说明"})
+"""The columns of the department-wide table; a header naming another has a layout of its own,
+left to the header-driven reader (as is a project table with 一级/二级指标 columns: the
+consolidated table heads its blocks with the level 1 labels themselves)."""
 
 
 def parse(lines: list[Line], parts: DocumentParts) -> None:
@@ -46,6 +51,8 @@ def parse(lines: list[Line], parts: DocumentParts) -> None:
 
 def _department_table(lines: list[Line], start: int, end: int, parts: DocumentParts) -> None:
     zone = indicator_zone(lines, start + 1, end)
+    if zone is not None and zone.header and foreign_columns(zone.header.cells, COLUMNS):
+        return
     if zone is None:
         parts.diagnose(lines[start].number, "a department-wide table without indicators")
         return
@@ -83,6 +90,9 @@ def _block_columns(lines: list[Line], start: int, end: int) -> tuple[int, list[t
 
 def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts) -> None:
     first_data, blocks = _block_columns(lines, start, end)
+    heading = lines[start : first_data if first_data > start else min(end, start + 12)]
+    if any({"L1", "L2"} & set(indicator_columns(line.cells)) for line in heading):
+        return
     if not blocks:
         parts.diagnose(
             lines[start].number,

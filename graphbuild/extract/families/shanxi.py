@@ -12,6 +12,7 @@ import re
 
 from graphbuild.extract.cells import clean, compact
 from graphbuild.extract.fields import department_code, read_fields
+from graphbuild.extract.headers import foreign_columns
 from graphbuild.extract.parts import DocumentParts, make_targets
 from graphbuild.extract.read import Line
 from graphbuild.extract.tables import (
@@ -27,6 +28,23 @@ from graphbuild.records import FundingSource, Project
 PROJECT_TITLE = re.compile(r"项目支出绩效目标(申报)?表")
 DEPARTMENT_TITLE = re.compile(r"整体支出绩效目标(申报)?表|部门整体绩效目标(申报)?表")
 _ZONE_START = re.compile(r"^(年度)?绩效指标|^一级指标")
+COLUMNS = frozenset(
+    {
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标名称",
+        "一级",
+        "二级",
+        "三级",
+        "年度指标值",
+        "指标值说明",
+    }
+)
+"""The header words of the Shanxi (national budget template) tables; a table whose header names
+a column otherwise (目标值, 权重, 度量单位, 单位名称 …) has a layout of its own, left to the
+header-driven reader (graphbuild.extract.generic)."""
 _FUNDING = {
     "central": "中央财政资金",
     "provincial": "省级财政资金",
@@ -56,8 +74,10 @@ def _department_table(lines: list[Line], start: int, end: int, parts: DocumentPa
             code, dept = department_code(value)
             parts.document.department_code = code
             parts.document.department = parts.document.department or dept
-    _department_budget(lines[start:end], parts)
     zone = indicator_zone(lines, start + 1, end, _ZONE_START)
+    if zone is not None and zone.header and foreign_columns(zone.header.cells, COLUMNS):
+        return
+    _department_budget(lines[start:end], parts)
     if zone is None:
         parts.diagnose(
             lines[start].number, "a department-wide table without indicators", [lines[start].text]
@@ -98,6 +118,8 @@ def _department_budget(lines: list[Line], parts: DocumentParts) -> None:
 
 def _project_table(lines: list[Line], start: int, end: int, parts: DocumentParts) -> None:
     zone = indicator_zone(lines, start + 1, end, _ZONE_START)
+    if zone is not None and zone.header and foreign_columns(zone.header.cells, COLUMNS):
+        return
     header_end = end
     if zone is not None:
         first_zone_line = (
