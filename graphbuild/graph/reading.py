@@ -82,11 +82,14 @@ class _Reader:
         diagnostics = sorted(
             self.of_type(PKT.Diagnostic), key=lambda s: int(str(s).rsplit("/", 1)[1])
         )
+        from graphbuild.graph.budget_rdf import budget_lines_from_graph
+
         return Extraction(
             document,
             projects,
             [target for target, _ in targets],
             [self.diagnostic(s, document.document) for s in diagnostics],
+            budget_lines=budget_lines_from_graph(self.props, document.document),
         )
 
     def document(self) -> Document:
