@@ -35,6 +35,8 @@ class Document:
     budget_total_yuan: float | None = None
     basic_expenditure_yuan: float | None = None
     project_expenditure_yuan: float | None = None
+    # the line those amounts were read from (the 合计 / 部门预算总额 row)
+    budget_line: int | None = None
     record: str = "document"
 
 

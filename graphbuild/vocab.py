@@ -101,6 +101,7 @@ class PK(DefinedNamespace):
     budgetTotal: URIRef
     basicExpenditure: URIRef
     projectExpenditure: URIRef
+    budgetTotalLine: URIRef
 
     # projects
     department: URIRef

@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from graphbuild import __version__
 from service import errors
+from service.api import attainment as attainment_api
 from service.api import network as network_api
 from service.api import queries as api_queries
 from service.api import sparql
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(network_api.router)
     app.include_router(explore.router)
     app.include_router(api_queries.router)
+    app.include_router(attainment_api.router)
     app.include_router(audit_pages.router)
     app.include_router(linked_data.router)  # last: it may answer broad paths
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)

@@ -227,8 +227,9 @@ class BudgetReader:
             while data_end < len(rows) and not _restarts(rows[data_end][1]):
                 data_end += 1
             data = rows[index:data_end]
-            width = max((_width(cells) for _, cells in data), default=0)
+            width = max((_width(cells) for _, cells in (*header, *data)), default=0)
             columns = header_columns([cells for _, cells in header], width)
+            columns = _row_numbers(columns, [cells for _, cells in data])
             if all(c.kind == "value" for c in columns) and any(
                 cells and cells[0] and not AMOUNT.match(cells[0]) for _, cells in data
             ):  # rows labelled under a header that names no label column
@@ -298,6 +299,19 @@ def _restarts(cells: list[str]) -> bool:
     """A row of header words only (a repeated or a new header inside the table)."""
     words = [compact(c) for c in cells if c]
     return len(words) >= 2 and all(w in _HEADER_WORDS for w in words)
+
+
+def _row_numbers(columns: list[Column], rows: list[list[str]]) -> list[Column]:
+    """A column without a header whose cells are all small whole numbers holds row numbers
+    (行次 printed without its header), not amounts."""
+    found = list(columns)
+    for i, column in enumerate(columns):
+        if column.kind != "value" or not column.text.startswith("#"):
+            continue
+        cells = [row[i] for row in rows if i < len(row) and row[i]]
+        if cells and all(c.isdigit() and len(c) <= 3 for c in cells):
+            found[i] = Column(column.text, column.path, "row_number")
+    return found
 
 
 def _width(cells: list[str]) -> int:

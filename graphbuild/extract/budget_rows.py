@@ -80,6 +80,7 @@ class TableRows:
         self.waiting: list[list[BudgetLine]] = [[] for _ in self.panels]
         self.totals: list[int | None] = [None for _ in self.panels]
         self.named: list[bool] = [False for _ in self.panels]  # the total is a 本年…合计 row
+        self.section_row: list[int | None] = [None for _ in self.panels]
 
     def read(self, rows: list[tuple[Line, list[str]]]) -> None:
         for line, cells in rows:
@@ -235,9 +236,13 @@ class TableRows:
         if kind in ("summary", "appropriation_summary"):
             if _ENUMERATED.match(name):
                 self.last_class[index] = number
-                return None, True
+                section = self.section_row[index]
+                return (section, False) if section is not None else (None, True)
             if _SUB_ENUMERATED.match(name):
                 return self.last_class[index], False
+            if self.last_total[index] is not None and not _OF_WHICH.match(name):
+                # a heading row after the total (上年财政拨款结转): its 一、 rows add up into it
+                self.section_row[index] = number
             return None, False
         if _OF_WHICH.match(name):
             return None, False

@@ -97,7 +97,8 @@ class BudgetTriples:
             return
         document = extraction.document
         subjects: list[str] = []
-        keys: dict[tuple[int | None, int, str | None, str | None], str] = {}
+        keys: dict[tuple[int | None, int, str | None, str | None], list[tuple[str | None, str]]]
+        keys = {}
         counts: dict[int, int] = {}
         for budget_line in lines:
             if budget_line.empty:
@@ -106,7 +107,9 @@ class BudgetTriples:
             n = counts[budget_line.line] = counts.get(budget_line.line, 0) + 1
             subject = f"{self.line_prefix}{budget_line.line}{f'/{n}' if n > 1 else ''}>"
             subjects.append(subject)
-            keys.setdefault(_key(budget_line, budget_line.line), subject)
+            keys.setdefault(_key(budget_line, budget_line.line), []).append(
+                (budget_line.code, subject)
+            )
         tables: set[int | None] = set()
         for budget_line, subject in zip(lines, subjects, strict=True):
             if budget_line.table_line not in tables:
@@ -115,7 +118,9 @@ class BudgetTriples:
             if subject:
                 parent = None
                 if budget_line.parent_line is not None:
-                    parent = keys.get(_key(budget_line, budget_line.parent_line))
+                    parent = _parent(
+                        keys.get(_key(budget_line, budget_line.parent_line), []), budget_line.code
+                    )
                 self.observation(subject, budget_line, parent)
                 if parent is None and budget_line.parent_line is not None:
                     # the row it adds up into prints nothing in this column
@@ -228,6 +233,16 @@ class BudgetTriples:
 
 def _key(b: BudgetLine, line: int) -> tuple[int | None, int, str | None, str | None]:
     return (b.table_line, line, b.section, b.column_path or b.column)
+
+
+def _parent(cells: list[tuple[str | None, str]], code: str | None) -> str | None:
+    """Of the parent row's lines in the same column (several where side-by-side parts share
+    a column header), the one whose code is a prefix of the line's code, else the first."""
+    if code is not None:
+        for parent_code, subject in cells:
+            if parent_code is not None and code.startswith(parent_code):
+                return subject
+    return cells[0][1] if cells else None
 
 
 def _parent_code(code: str) -> str | None:

@@ -266,6 +266,8 @@ class _Mapper:
         ):
             if amount is not None:
                 add(s, prop, _decimal(amount))
+        if doc.budget_line is not None:
+            add(s, P.budgetTotalLine, _int(doc.budget_line))
         department = self.department(doc.department, doc.department_code)
         if department is not None:
             add(s, T_PUBLISHER, department)

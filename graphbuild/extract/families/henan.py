@@ -70,10 +70,10 @@ _BUDGET_LABELS = (
 def _department_budget(lines: list[Line], parts: DocumentParts) -> None:
     """部门预算总额, 基本支出 and 项目支出 of the table's 预算情况 block, in yuan (first of each):
     a label cell, then the first amount after it on its row."""
-    rows = [[clean(c) for c in line.cells] for line in lines if line.is_row]
-    scale = 1e4 if any("万元" in cell for row in rows for cell in row) else 1.0
+    rows = [(line.number, [clean(c) for c in line.cells]) for line in lines if line.is_row]
+    scale = 1e4 if any("万元" in cell for _, row in rows for cell in row) else 1.0
     document = parts.document
-    for cells in rows:
+    for number, cells in rows:
         for index, cell in enumerate(cells):
             label = re.sub(r"[（(][^）)]*[）)]", "", compact(cell))
             amount = next(
@@ -84,6 +84,8 @@ def _department_budget(lines: list[Line], parts: DocumentParts) -> None:
             for attribute, pattern in _BUDGET_LABELS:
                 if pattern.search(label) and getattr(document, attribute) is None:
                     setattr(document, attribute, round(amount * scale, 2))
+                    if attribute == "budget_total_yuan":
+                        document.budget_line = number
                     break
 
 
