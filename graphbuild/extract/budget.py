@@ -45,6 +45,7 @@ _NOT_A_TITLE = re.compile(
 )
 _TRAILING_NOTE = re.compile(r"[（(][^（()）]*[）)]$")
 _TOC = re.compile(r"(\.{3,}|…{2,}|\d+)$")
+_TITLE_ENDINGS = ("表", "）", ")")
 _BOUNDARY = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 _EMPTY_NOTE = re.compile(r"本表无数据|无数据|空表")
 _UNIT = re.compile(r"单位\s*[:：]?\s*(万元|元)|[（(](万元|元)[）)]")
@@ -121,15 +122,23 @@ def find_tables(lines: list[Line]) -> list[BudgetTable]:
     current: BudgetTable | None = None
     rows_ended = False
     for line in lines:
-        if line.is_row:
+        raw = line.text
+        if "\t" in raw:
             if current is not None and not rows_ended:
                 current.rows.append(line)
             continue
-        text = line.text.strip()
-        if not text or is_furniture(text):
+        text = raw.strip()
+        if not text:
             continue
-        title = budget_title(text)
-        if title is not None or _BOUNDARY.match(clean(text)) or _other_title(text):
+        # a title ends in 表 or in a parenthesised note: test the cheap part first
+        maybe_title = text.endswith(_TITLE_ENDINGS)
+        title = budget_title(text) if maybe_title else None
+        boundary = (
+            title is not None or _BOUNDARY.match(text) or (maybe_title and _other_title(text))
+        )
+        if not boundary and (current is None or is_furniture(text)):
+            continue
+        if boundary:
             current, rows_ended = None, False
             if title is not None:
                 current = BudgetTable(title, line.number, table_kind(title))

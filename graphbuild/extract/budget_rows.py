@@ -117,7 +117,7 @@ class TableRows:
         for i, value in values:
             if not value or _DASH.match(value):
                 continue
-            number = parse_number(value)
+            number = _amount(value)
             if number is None:
                 self.reader.diagnose(
                     line.number,
@@ -264,7 +264,7 @@ class TableRows:
             value = self._cell(cells, i)
             if not value or _DASH.match(value):
                 continue
-            number = parse_number(value)
+            number = _amount(value)
             if number is None:
                 self.reader.diagnose(
                     line.number,
@@ -296,6 +296,16 @@ class TableRows:
             )
             made += 1
         return made
+
+
+def _amount(cell: str) -> float | None:
+    """A cell's amount: the common printed forms (893.41, 1,241.66) read directly."""
+    if AMOUNT.match(cell):
+        try:
+            return float(cell.replace(",", ""))
+        except ValueError:
+            return None
+    return parse_number(cell)
 
 
 def _classification(code: str | None) -> str | None:

@@ -33,7 +33,7 @@ _HEADING = re.compile(
     r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
 )
 _SENTENCE_END = re.compile(r"[。；;！!？?]$")
-_KEYWORDS = ("政府采购", "辆", "平方米", "台", "年初预算")
+_KEYWORDS = ("政府采购", "辆", "平方米", "台（套）", "台(套)", "年初预算")
 _PROCUREMENT = re.compile(
     r"(政府采购(?:货物|工程|服务)?(?:预算|支出)?(?:总额|安排)?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
 )
@@ -110,28 +110,36 @@ def narrative_lines(document: str, lines: list[Line], department: str | None) ->
 
 
 def _paragraphs(lines: list[Line]) -> list[tuple[tuple[str, int], str, list[tuple[int, int]]]]:
-    """(section heading and its line, text, [(offset, line)]) of each run of text lines."""
+    """(section heading and its line, text, [(offset, line)]) of each run of text lines that
+    holds one of the words looked for (the others are not cleaned: that is the cost)."""
     paragraphs: list[tuple[tuple[str, int], str, list[tuple[int, int]]]] = []
     heading = ("", 0)
-    text, starts = "", []  # type: ignore[var-annotated]
-    for line in lines:
-        if line.is_row:
-            continue
-        words = clean(line.text)
-        if not words or is_furniture(words):
-            continue
-        if _HEADING.match(words):
-            if text:
-                paragraphs.append((heading, text, starts))
-            heading, text, starts = (words, line.number), "", []
-            continue
-        if text and _SENTENCE_END.search(text):
-            paragraphs.append((heading, text, starts))
+    run: list[Line] = []
+
+    def close() -> None:
+        if run and any(word in line.text for line in run for word in _KEYWORDS):
             text, starts = "", []
-        starts.append((len(text), line.number))
-        text += words
-    if text:
-        paragraphs.append((heading, text, starts))
+            for line in run:
+                starts.append((len(text), line.number))
+                text += clean(line.text)
+            paragraphs.append((heading, text, starts))
+        run.clear()
+
+    for line in lines:
+        raw = line.text
+        if "\t" in raw:
+            continue
+        stripped = raw.strip()
+        if not stripped or is_furniture(stripped):
+            continue
+        if _HEADING.match(stripped):
+            close()
+            heading = (clean(raw), line.number)
+            continue
+        if run and _SENTENCE_END.search(run[-1].text.rstrip()):
+            close()
+        run.append(line)
+    close()
     return paragraphs
 
 

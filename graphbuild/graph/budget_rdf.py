@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -53,6 +54,13 @@ SCHEME_LABELS = {
 
 
 _STRUCTURE = f"<{PK._NS}budgetStructure>"
+_TRUE = f'"true"^^<{XSD.boolean}>'
+_CLASSIFICATION_TERMS = {kind: f"<{iri}>" for kind, iri in CLASSIFICATION_KINDS.items()}
+
+
+@lru_cache(maxsize=256)
+def _measure_term(measure: str) -> str:
+    return f"<{measure_iri(measure)}>"
 
 
 def _slug(code: str) -> str:
@@ -80,6 +88,7 @@ class BudgetTriples:
         base: str,
         doc: str,
         seen: set[str],
+        terms_lines: list[str],
     ) -> None:
         self.add = add
         self.t = terms  # the mapping module: _iri, _zh, _str, _int, _decimal, P, _units
@@ -90,6 +99,25 @@ class BudgetTriples:
         self.iri = terms._iri
         self.project_prefix = "<" + iris.project_iri(name, 0, base)[:-1]
         self.line_prefix = "<" + iris.budget_line_iri(name, 0, base=base)[:-1]
+        self.lines: list[str] = terms_lines
+        self.datasets: dict[int | None, str] = {}
+        self.concepts: dict[tuple[str, str | None], str] = {}
+        P = terms.P
+        self.k = SimpleNamespace(
+            a=terms.T_A,
+            line_class=P.BudgetLine,
+            observation=terms.T_OBSERVATION,
+            dataset=terms.T_DATASET,
+            line=terms.T_LINE,
+            amount=P.amount,
+            printed=P.printedAmount,
+            column=P.column,
+            measure=P.measure,
+            name=P.itemName,
+            kind=P.classificationKind,
+            code=P.code,
+            classification=P.classification,
+        )
 
     def write(self, extraction: Extraction, department: str | None) -> None:
         lines = extraction.budget_lines
@@ -127,7 +155,12 @@ class BudgetTriples:
                     self.add(subject, self.t.P.parentLine, self.t._int(budget_line.parent_line))
 
     def dataset(self, line: int | None) -> str:
-        return self.iri(iris.budget_table_iri(self.name, line or 0, self.base))
+        found = self.datasets.get(line)
+        if found is None:
+            found = self.datasets[line] = self.iri(
+                iris.budget_table_iri(self.name, line or 0, self.base)
+            )
+        return found
 
     def table(
         self, first: BudgetLine, year: int | None, kind: str | None, department: str | None
@@ -150,60 +183,65 @@ class BudgetTriples:
         if first.source != "text" and first.unit is not None:
             add(s, P.tableUnit, t._str(first.unit))
         if first.empty:
-            add(s, P.emptyTable, f'"true"^^<{XSD.boolean}>')
+            add(s, P.emptyTable, _TRUE)
             if first.printed is not None:
                 add(s, P.emptyNote, t._str(first.printed))
 
     def observation(self, s: str, b: BudgetLine, parent: str | None) -> None:
-        t, add, P = self.t, self.add, self.t.P
-        add(s, t.T_A, P.BudgetLine)
-        add(s, t.T_A, t.T_OBSERVATION)
-        add(s, t.T_DATASET, self.dataset(b.table_line))
-        add(s, t.T_LINE, t._int(b.line))
+        t, P, k = self.t, self.t.P, self.k
+        out = self.lines.append
+        out(f"{s} {k.a} {k.line_class}")
+        out(f"{s} {k.a} {k.observation}")
+        out(f"{s} {k.dataset} {self.dataset(b.table_line)}")
+        out(f"{s} {k.line} {t._int(b.line)}")
         if b.origin is not None:
-            add(s, P.sourceOrigin, t._str(b.origin))
+            out(f"{s} {P.sourceOrigin} {t._str(b.origin)}")
         if b.amount_yuan is not None:
-            add(s, P.amount, t._decimal(b.amount_yuan))
+            out(f"{s} {k.amount} {t._decimal(b.amount_yuan)}")
         if b.quantity is not None:
-            add(s, P.quantity, t._decimal(b.quantity))
+            out(f"{s} {P.quantity} {t._decimal(b.quantity)}")
         if b.printed is not None:
-            add(s, P.printedAmount, t._str(b.printed))
+            out(f"{s} {k.printed} {t._str(b.printed)}")
         if b.source == "text" and b.unit is not None:
-            add(s, t.T_UNIT_TEXT, t._str(b.unit))
+            out(f"{s} {t.T_UNIT_TEXT} {t._str(b.unit)}")
             unit = t._units().get(b.unit)
             if unit is not None:
-                add(s, t.T_UNIT_CODE, unit)
+                out(f"{s} {t.T_UNIT_CODE} {unit}")
         if b.column is not None:
-            add(s, P.column, t._str(b.column))
+            out(f"{s} {k.column} {t._str(b.column)}")
         if b.column_path is not None:
-            add(s, P.columnPath, t._str(b.column_path))
+            out(f"{s} {P.columnPath} {t._str(b.column_path)}")
         if b.measure is not None:
-            add(s, P.measure, self.iri(str(measure_iri(b.measure))))
+            out(f"{s} {k.measure} {_measure_term(b.measure)}")
         if b.name is not None:
-            add(s, P.itemName, t._zh(b.name))
+            out(f"{s} {k.name} {t._zh(b.name)}")
         if b.section is not None:
-            add(s, P.section, t._zh(b.section))
+            out(f"{s} {P.section} {t._zh(b.section)}")
         if b.classification in CLASSIFICATION_KINDS:
-            add(s, P.classificationKind, self.iri(str(CLASSIFICATION_KINDS[b.classification])))
+            out(f"{s} {k.kind} {_CLASSIFICATION_TERMS[b.classification]}")
         if b.code is not None:
-            add(s, P.code, t._str(b.code))
-            add(s, P.classification, self.concept(b.code, b.classification, b.name))
+            out(f"{s} {k.code} {t._str(b.code)}")
+            out(f"{s} {k.classification} {self.concept(b.code, b.classification, b.name)}")
         if b.code2 is not None:
-            add(s, P.secondaryCode, t._str(b.code2))
-            add(s, P.secondaryClassification, self.concept(b.code2, "economic", b.name2))
+            out(f"{s} {P.secondaryCode} {t._str(b.code2)}")
+            concept = self.concept(b.code2, "economic", b.name2)
+            out(f"{s} {P.secondaryClassification} {concept}")
         if b.name2 is not None:
-            add(s, P.secondaryName, t._zh(b.name2))
+            out(f"{s} {P.secondaryName} {t._zh(b.name2)}")
         if b.total:
-            add(s, P.totalRow, f'"true"^^<{XSD.boolean}>')
+            out(f"{s} {P.totalRow} {_TRUE}")
         if parent is not None:
-            add(s, P.partOf, parent)
+            out(f"{s} {P.partOf} {parent}")
         if b.project_line is not None:
-            add(s, P.budgetProject, f"{self.project_prefix}{b.project_line}>")
+            out(f"{s} {P.budgetProject} {self.project_prefix}{b.project_line}>")
 
     def concept(self, code: str, kind: str | None, name: str | None) -> str:
         """The concept of a code (written once per graph, with each printed name once)."""
         t, add = self.t, self.add
-        concept = self.iri(iris.classification_iri(code, kind, self.base))
+        concept = self.concepts.get((code, kind))
+        if concept is None:
+            concept = self.iri(iris.classification_iri(code, kind, self.base))
+            self.concepts[(code, kind)] = concept
         if concept not in self.seen:
             self.seen.add(concept)
             scheme_key = iris.classification_scheme(code, kind)

@@ -222,7 +222,7 @@ def _document_lines(extraction: Extraction, base: str | None) -> tuple[str, list
         doc = extraction.document
         department = mapper.department(doc.department, doc.department_code)
         writer = BudgetTriples(
-            mapper.add, sys.modules[__name__], name, base, mapper.doc, mapper.seen
+            mapper.add, sys.modules[__name__], name, base, mapper.doc, mapper.seen, mapper.lines
         )
         writer.write(extraction, department)
     for n, diagnostic in enumerate(extraction.diagnostics, 1):
