@@ -35,6 +35,8 @@ class Document:
     budget_total_yuan: float | None = None
     basic_expenditure_yuan: float | None = None
     project_expenditure_yuan: float | None = None
+    # the line those amounts were read from (the 合计 / 部门预算总额 row)
+    budget_line: int | None = None
     record: str = "document"
 
 
@@ -137,7 +139,57 @@ class Diagnostic:
     record: str = "diagnostic"
 
 
-Record = Document | Project | Target | Diagnostic
+@dataclass
+class BudgetLine:
+    """One amount of a budget or final-accounts table (or a figure of the narrative): a row's
+    cell under one column, in yuan; the table's unit (万元 or 元) comes from its header.
+
+    ``table`` is the title as printed; ``classification`` is ``functional`` (功能分类, codes
+    such as 201 → 20103 → 2010350), ``economic`` (经济分类, 301 → 30107) or None; ``code`` is the
+    classification code as printed (the 类, 款 and 项 cells joined where they are printed
+    apart), ``name`` the row's label, ``column`` the column header as printed. An empty table
+    (本表无数据, or a table with no amount at all) is one line with ``empty`` true and no amount.
+    """
+
+    document: str
+    table: str
+    classification: str | None
+    code: str | None
+    name: str | None
+    column: str | None
+    amount_yuan: float | None
+    line: int
+    # the kind of table, from its title (see docs/records.md): summary, income, expenditure …
+    table_kind: str = "other"
+    # the line of the table's title: the table's key inside the document
+    table_line: int | None = None
+    # the column's place under the header's groups ("基本支出/人员经费"), its canonical measure
+    # (total, basic, project, personnel, public, carried_over …) and the side of a two-sided
+    # table (收入 / 支出)
+    column_path: str | None = None
+    measure: str | None = None
+    section: str | None = None
+    # the amount as printed and the table's unit (万元, 元; 辆, 平方米 … for counts)
+    printed: str | None = None
+    unit: str | None = None
+    # a count that is not money (vehicles, floor area, equipment), with ``unit``
+    quantity: float | None = None
+    # a total row (合计, 本年支出合计, 部门合计 …) and the row it adds up into, by line
+    total: bool = False
+    parent_line: int | None = None
+    # the second classification of a row (政府预算支出经济分类 beside 部门预算支出经济分类)
+    code2: str | None = None
+    name2: str | None = None
+    # the project of the project expenditure table's row, as the project record's ``line``
+    project_line: int | None = None
+    empty: bool = False
+    # "table" for a table's cell, "text" for a figure of the narrative
+    source: str = "table"
+    origin: str | None = None
+    record: str = "budget_line"
+
+
+Record = Document | Project | Target | BudgetLine | Diagnostic
 
 
 @dataclass
@@ -159,6 +211,17 @@ class Accounting:
     """Indicator tables no family parser read that the header-driven reader read."""
     tables_not_understood: int = 0
     """Indicator tables with rows no parser or reader read (each such row an error diagnostic)."""
+    budget_tables: int = 0
+    """Budget and final-accounts tables found (收支总表, 支出总表, 三公 …); their rows are
+    counted apart from the indicator rows: each non-empty row is a header row, a row that
+    gave budget lines, a row without amounts, a diagnostic or (never, unless a rule slipped)
+    unplaced."""
+    budget_rows: int = 0
+    budget_header_rows: int = 0
+    budget_line_rows: int = 0
+    budget_blank_rows: int = 0
+    budget_diagnosed_rows: int = 0
+    budget_unplaced_rows: int = 0
 
 
 @dataclass
@@ -170,10 +233,18 @@ class Extraction:
     targets: list[Target] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     accounting: Accounting = field(default_factory=Accounting)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
 
     def records(self) -> list[Record]:
-        """All records: the document first, then projects, targets and diagnostics."""
-        return [self.document, *self.projects, *self.targets, *self.diagnostics]
+        """All records: the document first, then projects, targets, budget lines and
+        diagnostics."""
+        return [
+            self.document,
+            *self.projects,
+            *self.targets,
+            *self.budget_lines,
+            *self.diagnostics,
+        ]
 
 
 def to_dict(record: Record) -> dict[str, Any]:

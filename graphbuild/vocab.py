@@ -33,6 +33,8 @@ PKU = Namespace("https://w3id.org/perfkg/units/")
 """Units of measure, ``ontology/units.ttl``."""
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+"""RDF Data Cube (budget tables are qb:DataSet, their amounts qb:Observation)."""
 
 
 class PK(DefinedNamespace):
@@ -61,6 +63,13 @@ class PK(DefinedNamespace):
     Severity: URIRef
     Family: URIRef
     TableKind: URIRef
+    BudgetTable: URIRef
+    BudgetLine: URIRef
+    ClassificationItem: URIRef
+    BudgetTableKind: URIRef
+    Phase: URIRef
+    Measure: URIRef
+    ClassificationKind: URIRef
 
     # level vocabulary (used by levels.ttl)
     level: URIRef
@@ -110,6 +119,7 @@ class PK(DefinedNamespace):
     budgetTotal: URIRef
     basicExpenditure: URIRef
     projectExpenditure: URIRef
+    budgetTotalLine: URIRef
 
     # projects
     department: URIRef
@@ -173,6 +183,35 @@ class PK(DefinedNamespace):
     executionScore: URIRef
     grade: URIRef
 
+    # budget tables (RDF Data Cube)
+    tableKind: URIRef
+    refYear: URIRef
+    phase: URIRef
+    refDepartment: URIRef
+    tableUnit: URIRef
+    emptyTable: URIRef
+    emptyNote: URIRef
+    amount: URIRef
+    quantity: URIRef
+    printedAmount: URIRef
+    column: URIRef
+    columnPath: URIRef
+    measure: URIRef
+    classification: URIRef
+    classificationKind: URIRef
+    code: URIRef
+    itemName: URIRef
+    secondaryCode: URIRef
+    secondaryName: URIRef
+    secondaryClassification: URIRef
+    section: URIRef
+    totalRow: URIRef
+    partOf: URIRef
+    parentLine: URIRef
+    budgetProject: URIRef
+    plannedTarget: URIRef
+    plannedProject: URIRef
+
     # diagnostics
     reason: URIRef
     severity: URIRef
@@ -192,6 +231,7 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "dcterms": str(DCTERMS),
     "skos": str(SKOS),
+    "qb": str(QB),
 }
 """The prefixes bound on every graph the mapping makes (the same as ``ontology/context.jsonld``)."""
 

@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from graphbuild import __version__
 from service import errors
+from service.api import attainment as attainment_api
 from service.api import network as network_api
 from service.api import queries as api_queries
 from service.api import sparql
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(network_api.router)
     app.include_router(explore.router)
     app.include_router(api_queries.router)
+    app.include_router(attainment_api.router)
     app.include_router(audit_pages.router)
     app.include_router(about.router)
     app.include_router(browse.router)  # before linked_data: /id/ and /id/{kind}/ are lists

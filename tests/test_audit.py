@@ -124,6 +124,14 @@ RULE_CASES: dict[str, tuple[set[tuple[str, str, str, int | None]], set[str]]] = 
         {("warning", "id/project/b.txt/10", "b.txt", 10)},  # 95 reported, 77 + 9 = 86
         {"id/project/b.txt/40"},  # 88 + 10 = 98
     ),
+    # the budget-table rules find nothing here: fixture.trig prints no budget table; they are
+    # triggered (and nearly triggered) on fixture.trig with money.trig in tests/test_money.py
+    "reconcile-department-budget": (set(), set()),
+    "reconcile-execution": (set(), set()),
+    "reconcile-income-expenditure": (set(), set()),
+    "reconcile-project-funds": (set(), set()),
+    "reconcile-subtotals": (set(), set()),
+    "reconcile-three-public": (set(), set()),
 }
 
 

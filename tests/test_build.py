@@ -89,6 +89,7 @@ def extract_counts() -> dict[str, Counter[str]]:
         "projects": Counter(),
         "targets": Counter(),
         "diagnostics": Counter(),
+        "budget_lines": Counter(),
         "level1": Counter(),
     }
     for line in result.stdout.splitlines():

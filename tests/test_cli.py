@@ -31,7 +31,18 @@ def test_jsonl_record_contract() -> None:
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
     kinds = {r["record"] for r in records}
-    assert kinds <= {"document", "project", "target", "diagnostic"}
+    assert kinds <= {"document", "project", "target", "budget_line", "diagnostic"}
+    budget = next(r for r in records if r["record"] == "budget_line")
+    assert {
+        "document",
+        "table",
+        "classification",
+        "code",
+        "name",
+        "column",
+        "amount_yuan",
+        "line",
+    } <= budget.keys()
     doc = records[0]
     assert {"document", "family", "kind", "year", "department", "department_code"} <= doc.keys()
     project = next(r for r in records if r["record"] == "project")

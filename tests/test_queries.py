@@ -705,6 +705,67 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[str] | None, list[Row]]]] = 
             ],
         )
     ],
+    # money: fixture.trig prints no budget table; tests/test_money.py runs these queries on
+    # fixture.trig with money.trig (budget tables, a budget that b.txt executes)
+    "money_spending_by_function": [({}, None, [])],
+    "money_three_public": [({}, None, [])],
+    "money_projects_by_funds": [
+        (
+            {},
+            ["document", "projectName", "projectLine", "funds", "spent", "tableAmount", "targets"],
+            [
+                ("b.txt", "党报征订", "10", "100000", "90000", "", "4"),
+                ("a.txt", "网络服务", "10", "50000", "", "", "10"),
+                ("b.txt", "工会活动", "40", "50000", "50000", "", "4"),
+                ("a.txt", "档案整理", "40", "20000", "", "", "6"),
+                ("a.txt", "设备购置", "70", "", "", "", "2"),
+                ("a.txt", "宣传", "90", "", "", "", "3"),
+            ],
+        )
+    ],
+    "money_per_target": [
+        (
+            {},
+            ["document", "projectName", "funds", "targets", "perTarget", "project"],
+            [
+                ("b.txt", "党报征订", "100000", "4", "25000", B10),
+                ("b.txt", "工会活动", "50000", "4", "12500", B40),
+                ("a.txt", "网络服务", "50000", "5", "10000", P10),  # the 5 annual targets
+                ("a.txt", "档案整理", "20000", "6", "3333.33", P40),
+            ],
+        )
+    ],
+    "money_project_attainment": [
+        (
+            {},
+            [
+                "document",
+                "projectName",
+                "budget",
+                "spent",
+                "rate",
+                "score",
+                "grade",
+                "plannedProject",
+            ],
+            [
+                ("b.txt", "党报征订", "100000", "90000", "90", "95", "良", ""),
+                ("b.txt", "工会活动", "50000", "50000", "80", "98", "优", ""),
+            ],
+        )
+    ],
+    "money_targets_vs_actual": [
+        (
+            {"project_contains": "党报"},
+            ["line", "level1", "indicatorName", "value", "actual", "weight", "score", "planned"],
+            [
+                ("20", "产出指标", "报纸份数", "≥600份", "600", "30", "30", ""),
+                ("21", "产出指标", "报纸费用", "≤10万元", "9", "20", "22", ""),
+                ("22", "效益指标", "宣传效果", "提升", "部分达成", "20", "15", ""),
+                ("23", "满意度指标", "用户满意度", "≥90%", "95", "10", "10", ""),
+            ],
+        )
+    ],
     "targets_by_value_kind": [
         (
             {},

@@ -103,6 +103,7 @@ def assert_round_trip(extraction: Extraction) -> None:
     assert to_dict(back.document) == to_dict(extraction.document)
     assert canonical(back.projects) == canonical(extraction.projects)
     assert canonical(back.targets) == canonical(extraction.targets)
+    assert canonical(back.budget_lines) == canonical(extraction.budget_lines)
     assert [to_dict(d) for d in back.diagnostics] == [to_dict(d) for d in extraction.diagnostics]
 
 

@@ -42,6 +42,9 @@ def summary_lines(extraction: Extraction) -> list[str]:
     by_level1 = Counter(t.level1 or "(none)" for t in extraction.targets)
     levels = ", ".join(f"{label} {count}" for label, count in by_level1.most_common())
     read_as = f", read as {doc.source_format}" if doc.source_format != "text" else ""
+    empty = sum(1 for b in extraction.budget_lines if b.empty)
+    by_kind = Counter(b.table_kind for b in extraction.budget_lines if not b.empty)
+    tables = ", ".join(f"{kind} {count}" for kind, count in by_kind.most_common())
     return [
         f"{doc.document}: {doc.family} ({doc.kind or 'unknown kind'}, {doc.year or 'year ?'}, "
         f"{doc.department or 'department ?'}{read_as})",
@@ -54,6 +57,11 @@ def summary_lines(extraction: Extraction) -> list[str]:
         f"  indicator tables read by their headers {rows.tables_by_header}, not understood "
         f"{rows.tables_not_understood}"
         + (" (their rows are error diagnostics)" if rows.tables_not_understood else ""),
+        f"  budget tables {rows.budget_tables} ({empty} empty), budget lines "
+        f"{len(extraction.budget_lines) - empty}: {tables or 'none'}",
+        f"  budget rows {rows.budget_rows}: {rows.budget_line_rows} gave lines, "
+        f"{rows.budget_header_rows} header, {rows.budget_blank_rows} without amounts, "
+        f"{rows.budget_diagnosed_rows} diagnostics, {rows.budget_unplaced_rows} unplaced",
     ]
 
 
@@ -90,8 +98,8 @@ def extract(
 ) -> None:
     """Extract performance targets from document files (or folders of them).
 
-    Writes one record per line: document, project, target and diagnostic records (see
-    docs/records.md). A file that cannot be read is reported on one line and skipped; the
+    Writes one record per line: document, project, target, budget line and diagnostic
+    records (see docs/records.md). A file that cannot be read is reported on one line and skipped; the
     exit status is then 1.
     """
     paths = expand(files)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from graphbuild.extract.budget import BudgetReader
+from graphbuild.extract.budget_links import link_projects
 from graphbuild.extract.cells import clean
 from graphbuild.extract.detect import detect_family
 from graphbuild.extract.families import PARSERS
 from graphbuild.extract.generic import read_unclaimed
+from graphbuild.extract.narrative import narrative_lines
 from graphbuild.extract.parts import DocumentParts
 from graphbuild.extract.read import Line, SourceText, bounded_lines, read_document
-from graphbuild.records import Document, Extraction
+from graphbuild.records import BudgetLine, Document, Extraction
 
 
 def extract_file(path: Path | str) -> Extraction:
@@ -63,16 +66,36 @@ def extract_text(source: SourceText) -> Extraction:
             severity="error",
         )
     accounting = parts.account(lines)
-    _origins(source.lines, parts)
-    return Extraction(parts.document, parts.projects, parts.targets, parts.diagnostics, accounting)
+    budget = _budget(lines, parts)
+    budget.account(accounting)
+    _origins(source.lines, parts, budget.lines)
+    return Extraction(
+        parts.document,
+        parts.projects,
+        parts.targets,
+        parts.diagnostics,
+        accounting,
+        budget_lines=budget.lines,
+    )
 
 
-def _origins(lines: list[Line], parts: DocumentParts) -> None:
+def _budget(lines: list[Line], parts: DocumentParts) -> BudgetReader:
+    """The budget tables and the narrative's figures, their diagnostics added to the parts'."""
+    document = parts.document
+    budget = BudgetReader(document.document, document.department)
+    budget.read(lines)
+    budget.lines.extend(narrative_lines(document.document, lines, document.department))
+    link_projects(budget.lines, parts.projects, budget)
+    parts.diagnostics.extend(budget.diagnostics)
+    return budget
+
+
+def _origins(lines: list[Line], parts: DocumentParts, budget: list[BudgetLine]) -> None:
     """Each record's ``origin``: where its line came from (files other than text only)."""
     origins = {line.number: line.origin for line in lines if line.origin is not None}
     if not origins:
         return
-    for record in (*parts.projects, *parts.targets, *parts.diagnostics):
+    for record in (*parts.projects, *parts.targets, *budget, *parts.diagnostics):
         if record.line is not None:
             record.origin = origins.get(record.line)
 

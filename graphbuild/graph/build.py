@@ -15,7 +15,9 @@ written only once its graph is wholly in the store, so a build killed part-way r
 stopped. A document that cannot be read, extracted or mapped is reported and skipped; nothing of
 it reaches the store. The ontology files go to ``{base}graph/ontology``, the run is described
 (PROV-O) in ``{base}graph/build``, and the counts pages show are computed into
-``{base}graph/statistics`` (:mod:`graphbuild.graph.statistics`).
+``{base}graph/statistics`` (:mod:`graphbuild.graph.statistics`), after the links between
+documents (final accounts → the budget of the same year) into ``{base}graph/links``
+(:mod:`graphbuild.graph.links`).
 
 >>> from graphbuild.stores.memory import MemoryStore
 >>> report = build([], MemoryStore(), base="http://example.org/")
@@ -103,6 +105,8 @@ class BuildReport:
     statistics_quads: int = 0
     finished: list[tuple[str, int]] = field(default_factory=list)
     """The graphs the ``finishing`` steps wrote (the audit's), with their quads."""
+    links_graph: str | None = None
+    links_quads: int = 0
 
     @property
     def built(self) -> list[DocumentResult]:
@@ -426,8 +430,10 @@ def build(
     report.build_graph, report.build_quads = _describe(store, report, base)
     for step in finishing:
         report.finished.append(step(store, base))
+    from graphbuild.graph import links
     from graphbuild.graph.statistics import refresh
 
+    report.links_graph, report.links_quads = links.refresh(store, base)
     report.statistics_graph, report.statistics_quads = refresh(store, base)
     store.publish()
     return report

@@ -32,7 +32,9 @@ _HASH_HEX = 12
 
 _SAFE = re.compile(r"[A-Za-z0-9._-]+")
 # Graph names under {base}graph/ that are not documents; a document key never equals one.
-RESERVED_GRAPHS = frozenset({"build", "ontology", "inferred", "manifest", "statistics", "audit"})
+RESERVED_GRAPHS = frozenset(
+    {"build", "ontology", "inferred", "manifest", "statistics", "audit", "links"}
+)
 
 
 def resolve_base(base: str | None = None) -> str:
@@ -196,6 +198,59 @@ def indicator_iri(level3: str, base: str | None = None) -> str:
 def indicator_scheme_iri(base: str | None = None) -> str:
     """``{base}id/indicator``: the SKOS scheme holding every indicator concept."""
     return f"{resolve_base(base)}id/indicator"
+
+
+def budget_table_iri(document: str, line: int, base: str | None = None) -> str:
+    """``{base}id/budget-table/{doc}/{line}``: a budget table (a qb:DataSet), keyed by its
+    title's line (or the line of the narrative heading its figures are under)."""
+    return f"{resolve_base(base)}id/budget-table/{document_key(document)}/{line}"
+
+
+def budget_line_iri(document: str, line: int, n: int = 1, base: str | None = None) -> str:
+    """``{base}id/budget-line/{doc}/{line}[/{n}]``: the n-th amount read from a line (a
+    qb:Observation), in the line's order of columns; the first has no suffix.
+
+    >>> budget_line_iri("d.txt", 148, 2, "http://example.org/")
+    'http://example.org/id/budget-line/d.txt/148/2'
+    """
+    suffix = f"/{n}" if n > 1 else ""
+    return f"{resolve_base(base)}id/budget-line/{document_key(document)}/{line}{suffix}"
+
+
+CLASSIFICATION_SCHEMES = {"2": "functional", "3": "economic", "5": "government-economic"}
+"""A classification code's scheme by its first digit: 2xx functional (支出功能分类), 3xx the
+department budget's economic classification (部门预算支出经济分类), 5xx the government budget's
+(政府预算支出经济分类)."""
+
+
+def classification_scheme(code: str, kind: str | None = None) -> str:
+    """The scheme key of a code (``functional``, ``economic``, ``government-economic``).
+
+    >>> classification_scheme("2010350"), classification_scheme("50501"), classification_scheme("9", "economic")
+    ('functional', 'government-economic', 'economic')
+    """
+    return CLASSIFICATION_SCHEMES.get(code[:1]) or kind or "other"
+
+
+def classification_iri(code: str, kind: str | None = None, base: str | None = None) -> str:
+    """``{base}id/classification/{scheme}/{code}``: one concept per code across documents.
+
+    >>> classification_iri("20103", base="http://example.org/")
+    'http://example.org/id/classification/functional/20103'
+    """
+    scheme = classification_scheme(code, kind)
+    return f"{resolve_base(base)}id/classification/{scheme}/{key(code)}"
+
+
+def classification_scheme_iri(scheme: str, base: str | None = None) -> str:
+    """``{base}id/classification/{scheme}``: the SKOS scheme of a classification."""
+    return f"{resolve_base(base)}id/classification/{scheme}"
+
+
+def links_graph_iri(base: str | None = None) -> str:
+    """``{base}graph/links``: links between documents (final accounts → the budget they
+    execute), recomputed at the end of each build."""
+    return f"{resolve_base(base)}graph/links"
 
 
 def diagnostic_iri(document: str, n: int, base: str | None = None) -> str:

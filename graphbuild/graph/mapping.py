@@ -54,7 +54,7 @@ from graphbuild.graph.terms import (
     unit_concepts,
 )
 from graphbuild.records import Diagnostic, Document, Extraction, FundingSource, Project, Target
-from graphbuild.vocab import ORG, PKC, PREFIXES
+from graphbuild.vocab import ORG, PKC, PREFIXES, QB
 
 __all__ = ["BuildInput", "build_graph", "document_graph", "document_nquads"]
 
@@ -83,6 +83,15 @@ T_LABEL = _iri(str(RDFS.label))
 T_PREF_LABEL = _iri(str(SKOS.prefLabel))
 T_IN_SCHEME = _iri(str(SKOS.inScheme))
 T_CONCEPT = _iri(str(SKOS.Concept))
+T_CONCEPT_SCHEME = _iri(str(SKOS.ConceptScheme))
+T_NOTATION = _iri(str(SKOS.notation))
+T_BROADER = _iri(str(SKOS.broader))
+T_TOP_CONCEPT_OF = _iri(str(SKOS.topConceptOf))
+T_ALT_LABEL = _iri(str(SKOS.altLabel))
+T_OBSERVATION = _iri(str(QB.Observation))
+T_DATASET = _iri(str(QB.dataSet))
+T_DATASET_CLASS = _iri(str(QB.DataSet))
+T_STRUCTURE = _iri(str(QB.structure))
 T_ORGANIZATION = _iri(str(ORG.Organization))
 T_ORG_IDENTIFIER = _iri(str(ORG.identifier))
 T_VALUE = _iri(str(SCHEMA_VALUE))
@@ -205,6 +214,17 @@ def _document_lines(extraction: Extraction, base: str | None) -> tuple[str, list
         slot = (target.line, target.period)
         counts[slot] = counts.get(slot, 0) + 1
         mapper.target(target, counts[slot], names)
+    if extraction.budget_lines:
+        import sys
+
+        from graphbuild.graph.budget_rdf import BudgetTriples
+
+        doc = extraction.document
+        department = mapper.department(doc.department, doc.department_code)
+        writer = BudgetTriples(
+            mapper.add, sys.modules[__name__], name, base, mapper.doc, mapper.seen, mapper.lines
+        )
+        writer.write(extraction, department)
     for n, diagnostic in enumerate(extraction.diagnostics, 1):
         mapper.diagnostic(diagnostic, n)
     return iris.graph_iri(name, base), mapper.lines
@@ -246,6 +266,8 @@ class _Mapper:
         ):
             if amount is not None:
                 add(s, prop, _decimal(amount))
+        if doc.budget_line is not None:
+            add(s, P.budgetTotalLine, _int(doc.budget_line))
         department = self.department(doc.department, doc.department_code)
         if department is not None:
             add(s, T_PUBLISHER, department)

@@ -64,6 +64,10 @@ class _Reader:
         value = self.one(s, p)
         return None if value is None else float(str(value))
 
+    def integer(self, s: Any, p: URIRef) -> int | None:
+        value = self.one(s, p)
+        return None if value is None else int(value)
+
     def code(self, s: Any, p: URIRef, namespace: str) -> str | None:
         value = self.one(s, p)
         return None if value is None else str(value)[len(namespace) :]
@@ -82,11 +86,14 @@ class _Reader:
         diagnostics = sorted(
             self.of_type(PKT.Diagnostic), key=lambda s: int(str(s).rsplit("/", 1)[1])
         )
+        from graphbuild.graph.budget_rdf import budget_lines_from_graph
+
         return Extraction(
             document,
             projects,
             [target for target, _ in targets],
             [self.diagnostic(s, document.document) for s in diagnostics],
+            budget_lines=budget_lines_from_graph(self.props, document.document),
         )
 
     def document(self) -> Document:
@@ -107,6 +114,7 @@ class _Reader:
             budget_total_yuan=self.number(s, PKT.budgetTotal),
             basic_expenditure_yuan=self.number(s, PKT.basicExpenditure),
             project_expenditure_yuan=self.number(s, PKT.projectExpenditure),
+            budget_line=self.integer(s, PKT.budgetTotalLine),
         )
 
     def project(self, s: Any) -> Project:

@@ -56,12 +56,44 @@ def _department_table(lines: list[Line], start: int, end: int, parts: DocumentPa
     if zone is None:
         parts.diagnose(lines[start].number, "a department-wide table without indicators")
         return
+    first = zone.header or (zone.rows[0] if zone.rows else None)
+    stop = next((i for i in range(start, end) if first and lines[i].number == first.number), end)
+    _department_budget(lines[start:stop], parts)
     parts.read_rows(zone.rows)
     targets, problems = read_indicator_zone(
         zone, single_layout(zone.header), department=True, two_halves=False
     )
     parts.targets.extend(make_targets(parts.document.document, "department", None, None, targets))
     parts.report(problems)
+
+
+_BUDGET_LABELS = (
+    ("budget_total_yuan", re.compile(r"预算总额|资金总额|^合计$")),
+    ("basic_expenditure_yuan", re.compile(r"基本支出$")),
+    ("project_expenditure_yuan", re.compile(r"项目支出$")),
+)
+
+
+def _department_budget(lines: list[Line], parts: DocumentParts) -> None:
+    """部门预算总额, 基本支出 and 项目支出 of the table's 预算情况 block, in yuan (first of each):
+    a label cell, then the first amount after it on its row."""
+    rows = [(line.number, [clean(c) for c in line.cells]) for line in lines if line.is_row]
+    scale = 1e4 if any("万元" in cell for _, row in rows for cell in row) else 1.0
+    document = parts.document
+    for number, cells in rows:
+        for index, cell in enumerate(cells):
+            label = re.sub(r"[（(][^）)]*[）)]", "", compact(cell))
+            amount = next(
+                (n for c in cells[index + 1 :] if (n := parse_number(c)) is not None), None
+            )
+            if amount is None:
+                continue
+            for attribute, pattern in _BUDGET_LABELS:
+                if pattern.search(label) and getattr(document, attribute) is None:
+                    setattr(document, attribute, round(amount * scale, 2))
+                    if attribute == "budget_total_yuan":
+                        document.budget_line = number
+                    break
 
 
 def _block_columns(lines: list[Line], start: int, end: int) -> tuple[int, list[tuple[str, int]]]:

@@ -108,6 +108,7 @@ def _department_budget(lines: list[Line], parts: DocumentParts) -> None:
                 continue
             if label == "合计" and document.budget_total_yuan is None:
                 document.budget_total_yuan = amount
+                document.budget_line = line.number
             elif label.endswith("基本支出") and document.basic_expenditure_yuan is None:
                 document.basic_expenditure_yuan = amount
             elif label.endswith("项目支出") and document.project_expenditure_yuan is None:
