@@ -7,7 +7,7 @@ seconds. So the server reads the store *once per store state* with the queries
 ``queries/service/catalogue_*.rq`` (a few seconds per 1,000 documents, in a background thread)
 into SQLite tables, and every such page is a few indexed SQL queries (datasette's approach).
 Counts per document and department are the ones the build stored
-(``{base}graph/statistics``), the findings the ones it stored (``{base}graph/audit``).
+(``{base}graph/statistics``), the findings the ones its audit stored in each document's graph.
 
 Search: an FTS5 table with the ``trigram`` tokenizer answers substrings of three characters or
 more from its index; one- and two-character queries (常见: 满意, 资金) scan the names with

@@ -88,3 +88,30 @@ def test_vendored_yasgui_is_served_and_calls_no_remote_service_by_itself(
     script = client.get("/static/query.js").text
     for setting in ('persistenceId: "perfkg-query"', "prefixCcApi", "populateFromUrl", "getData"):
         assert setting in script
+
+
+def test_audit_json_and_csv_read_the_stored_findings(client: TestClient) -> None:
+    """With the default settings /audit?format=json answers from the findings the build stored
+    in each document's graph; ?live=1 runs every rule over the store: the same findings (but
+    for the fixture's evil graph, written after the build and so never audited)."""
+
+    def keyed(findings: list[dict]) -> list[tuple]:
+        return sorted(
+            (f["rule"], f["severity"], f["focus"], f["document"], f["line"], f["project"])
+            for f in findings
+            if f["document"] != "evil.txt"
+        )
+
+    stored = client.get("/audit", params={"format": "json"})
+    live = client.get("/audit", params={"format": "json", "live": "1"})
+    assert stored.status_code == live.status_code == 200
+    assert stored.json()["findings"], "the samples have findings"
+    assert keyed(stored.json()["findings"]) == keyed(live.json()["findings"])
+    one = client.get("/audit", params={"format": "json", "rule": "reconcile-subtotals"}).json()
+    assert {f["rule"] for f in one["findings"]} == {"reconcile-subtotals"}
+    assert len(one["findings"]) == len(
+        [f for f in stored.json()["findings"] if f["rule"] == "reconcile-subtotals"]
+    )
+    table = client.get("/audit", params={"format": "csv"}).text
+    assert table.lstrip("\ufeff").startswith("document,line,rule,severity,message,focus,project")
+    assert len(table.strip().splitlines()) == len(stored.json()["findings"]) + 1
