@@ -361,7 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="The CI smoke: short and partial.")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = [measure(size, args) for size in sizes]
+    results = []
+    for size in sizes:
+        results.append(measure(size, args))
+        if args.json:  # kept as each size ends, so a long run that fails keeps what it measured
+            Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     from benchmarks.scale_report import report
 
     print(report(results))

@@ -55,6 +55,9 @@ def _rows(result: dict[str, Any]) -> dict[str, float | str | None]:
         ),
         "endpoint c=1 perfkg/oxigraph (worst)": min(c1) if c1 else None,
         "endpoint c=8 perfkg/oxigraph (worst)": min(c8) if c8 else None,
+        "endpoint queries not compared (answers differ)": sum(
+            1 for cell in endpoint.values() if cell.get("disagree")
+        ),
         "network fetch s": result["analysis"].get("network_fetch_s"),
         "network co-occurrence + metrics s": result["analysis"].get("network_cooccurrence_s"),
         "audit per document in the build ms": result["extraction"].get("audit_ms_per_doc"),
