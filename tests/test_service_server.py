@@ -235,6 +235,40 @@ def test_remote_endpoint_mode(oxigraph_url: str, samples: dict[str, Extraction])
         assert refused.status_code == 403
 
 
+DOCUMENTS = (
+    "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <https://w3id.org/perfkg/ontology#Document> }"
+)
+
+
+def _documents(url: str) -> int:
+    response = httpx.get(
+        url, params={"query": DOCUMENTS}, headers={"Accept": "application/sparql-results+json"}
+    )
+    response.raise_for_status()
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_running_server_sees_a_finished_build(tmp_path: Path) -> None:
+    """perfkg serve keeps answering while perfkg build writes, then answers from the new
+    build without a restart (the build publishes a snapshot the server moves to)."""
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    store = tmp_path / "store"
+    first, second = sorted(samples.glob("*.txt"))[:2]
+    build = [*perfkg_command(), "build", "--store", str(store), "--no-audit"]
+    subprocess.run([*build, str(first)], check=True, capture_output=True)
+    served = Served(store, tmp_path, "http://127.0.0.1:8000/", PERFKG_RELOAD_SECONDS="0.2")
+    try:
+        assert _documents(served.url) == 1
+        subprocess.run([*build, str(second)], check=True, capture_output=True)
+        deadline = time.monotonic() + 30
+        while _documents(served.url) != 2:
+            assert time.monotonic() < deadline, "the server did not move to the new build"
+            time.sleep(0.2)
+        assert served.process.poll() is None
+    finally:
+        served.stop()
+
+
 def test_remote_timeout_is_a_504(served_store: Path, tmp_path: Path) -> None:  # noqa: F811
     """Run last in the module: the remote server keeps working on the query (its own process)."""
     location = shutil.copytree(served_store, tmp_path / "store")
