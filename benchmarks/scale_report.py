@@ -17,6 +17,7 @@ TARGETS = {
     "selective queries p50 ms (worst)": ("<=", 50),
     "queries past the timeout": ("<=", 0),
     "pages warm p50 ms (worst)": ("<=", 200),
+    "pages past the timeout": ("<=", 0),
     "endpoint c=8 perfkg/oxigraph (worst)": (">=", 0.8),
 }
 
@@ -55,6 +56,7 @@ def _rows(result: dict[str, Any]) -> dict[str, float | str | None]:
         "pages first request ms (worst)": max(
             (p["first_ms"] for p in pages.values() if "first_ms" in p), default=None
         ),
+        "pages past the timeout": sum(1 for p in pages.values() if p.get("status") == "timeout"),
         "endpoint c=1 perfkg/oxigraph (worst)": min(c1) if c1 else None,
         "endpoint c=8 perfkg/oxigraph (worst)": min(c8) if c8 else None,
         "endpoint queries not compared (answers differ)": sum(
@@ -65,6 +67,10 @@ def _rows(result: dict[str, Any]) -> dict[str, float | str | None]:
         "audit per document in the build ms": result["extraction"].get("audit_ms_per_doc"),
         "stored findings read s": result["analysis"].get("audit_read_s"),
         "stored findings": result["analysis"].get("audit_findings"),
+        **{
+            f"benchmark step {step} s": seconds
+            for step, seconds in result.get("step_seconds", {}).items()
+        },
     }
 
 
