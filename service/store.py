@@ -46,6 +46,8 @@ class ReadOnlyOxigraphStore(OxigraphStore):
         check_store_dir(self.path)
         self._store = None
         self.serving = self.path
+        self._quads: int | None = None
+        self._names: list[str] | None = None
         self.resume()
 
     def __repr__(self) -> str:
@@ -54,6 +56,7 @@ class ReadOnlyOxigraphStore(OxigraphStore):
     def suspend(self) -> None:
         """Close the files (an update is about to write them)."""
         self._store = None
+        self._forget()
 
     def resume(self) -> None:
         """(Re)open read-only the current snapshot (else the store directory)."""
@@ -63,6 +66,27 @@ class ReadOnlyOxigraphStore(OxigraphStore):
         except (OSError, RuntimeError) as error:
             raise StoreError(f"cannot open the store {serving} read-only: {error}") from None
         self.serving = serving
+        self._forget()
+
+    def _forget(self) -> None:
+        self._quads = None
+        self._names = None
+
+    def quad_count(self, name: str | None = None) -> int:
+        """The whole store's quads are counted once per opening: a store opened read-only
+        shows the state it was opened on, and counting scans every quad (seconds at 10,000
+        documents, and the dumps and VoID pages ask on each request)."""
+        if name is not None:
+            return super().quad_count(name)
+        if self._quads is None:
+            self._quads = super().quad_count()
+        return self._quads
+
+    def graph_names(self) -> list[str]:
+        """Listed once per opening (see :meth:`quad_count`)."""
+        if self._names is None:
+            self._names = super().graph_names()
+        return list(self._names)
 
     def published(self) -> Path | None:
         """A snapshot published since this store was opened, else None."""

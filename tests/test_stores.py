@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -237,3 +238,43 @@ def test_unreachable_server_is_one_clear_error() -> None:
         pytest.raises(StoreError, match="cannot reach the SPARQL server"),
     ):
         remote.graph_names()
+
+
+def _quad(n: int) -> ox.Quad:
+    return ox.Quad(
+        ox.NamedNode(f"http://example.org/s{n}"),
+        ox.NamedNode("http://example.org/p"),
+        ox.Literal(str(n)),
+        ox.NamedNode("http://example.org/g"),
+    )
+
+
+def test_the_served_store_counts_once_per_published_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages ask the quad count on every request; counting scans the whole store, so the
+    read-only store counts once per opening and again only when it follows a new snapshot."""
+    from service.store import ReadOnlyOxigraphStore
+
+    folder = tmp_path / "store"
+    writer = OxigraphStore(folder)
+    writer._db.extend([_quad(1), _quad(2)])
+    writer.publish()
+    served = ReadOnlyOxigraphStore(folder)
+    scans: list[str | None] = []
+    counting = OxigraphStore.quad_count
+
+    def spy(self: OxigraphStore, name: str | None = None) -> int:
+        scans.append(name)
+        return counting(self, name)
+
+    monkeypatch.setattr(OxigraphStore, "quad_count", spy)
+    assert served.quad_count() == 2 and served.quad_count() == 2
+    assert served.graph_names() == ["http://example.org/g"]
+    assert scans == [None]
+    writer._db.extend([_quad(3)])
+    writer.publish()
+    assert served.quad_count() == 2  # still the state it serves
+    served.follow()
+    assert served.quad_count() == 3 and scans == [None, None]
+    assert served.quad_count("http://example.org/g") == 3  # one graph: asked each time
