@@ -416,17 +416,18 @@ def _findings(
     db.executemany(
         "INSERT OR IGNORE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
     )
+    # counted once per group and joined on the primary keys (a correlated COUNT per row was
+    # projects x findings: 13 s at 1,000 documents, hours at 10,000)
+    for table, column in (("projects", "project"), ("documents", "document")):
+        db.execute(
+            f"UPDATE {table} SET findings = c.n FROM (SELECT {column} AS iri, COUNT(*) AS n "
+            f"FROM findings WHERE {column} IS NOT NULL GROUP BY {column}) AS c "
+            f"WHERE {table}.iri = c.iri"
+        )
     db.execute(
-        "UPDATE projects SET findings = (SELECT COUNT(*) FROM findings f "
-        "WHERE f.project = projects.iri)"
-    )
-    db.execute(
-        "UPDATE documents SET findings = (SELECT COUNT(*) FROM findings f "
-        "WHERE f.document = documents.iri)"
-    )
-    db.execute(
-        "UPDATE departments SET findings = (SELECT COALESCE(SUM(d.findings), 0) FROM documents d "
-        "WHERE d.department = departments.iri)"
+        "UPDATE departments SET findings = c.n FROM (SELECT department AS iri, "
+        "SUM(findings) AS n FROM documents WHERE department IS NOT NULL GROUP BY department) "
+        "AS c WHERE departments.iri = c.iri"
     )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 from rdflib import Dataset, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from graphbuild.named_queries import registry
 from graphbuild.records import Extraction
 from graphbuild.vocab import PK
-from tests.pages.conftest import BROWSER, TestClient
+from tests.pages.conftest import BASE, BROWSER, TestClient
 
 
 def stat(page: str, name: str) -> int:
@@ -115,3 +116,37 @@ def test_audit_json_and_csv_read_the_stored_findings(client: TestClient) -> None
     table = client.get("/audit", params={"format": "csv"}).text
     assert table.lstrip("\ufeff").startswith("document,line,rule,severity,message,focus,project")
     assert len(table.strip().splitlines()) == len(stored.json()["findings"]) + 1
+
+
+def test_the_catalogue_counts_each_entitys_findings(store_dir: Path, dataset: Dataset) -> None:
+    """Findings per project, document and department in the pages' catalogue, counted again
+    here from the quads themselves (rdflib over Oxigraph's dump)."""
+    from service.pages.catalogue import build_catalogue
+    from service.store import ReadOnlyOxigraphStore
+
+    catalogue = build_catalogue(ReadOnlyOxigraphStore(store_dir), f"{BASE}id/")
+
+    def objects(predicate: URIRef) -> dict[str, str]:
+        return {str(s): str(o) for s, _, o, _ in dataset.quads((None, predicate, None, None))}
+
+    findings = {str(s) for s, _, _, _ in dataset.quads((None, RDF.type, PK.Finding, None))}
+    assert findings, "the samples have findings"
+    about, within, publisher = (
+        objects(PK.aboutProject),
+        objects(PK.inDocument),
+        objects(DCTERMS.publisher),
+    )
+    per_project = Counter(about[f] for f in findings if f in about)
+    per_document = Counter(within[f] for f in findings)
+    per_department: Counter[str] = Counter()
+    for document, count in per_document.items():
+        per_department[publisher[document]] += count
+    for table, expected in (
+        ("projects", per_project),
+        ("documents", per_document),
+        ("departments", per_department),
+    ):
+        rows = {str(r[0]): r[1] for r in catalogue.sql(f"SELECT iri, findings FROM {table}")}
+        assert {iri: n for iri, n in rows.items() if n} == {
+            iri: n for iri, n in expected.items() if iri in rows
+        }, table
