@@ -20,6 +20,7 @@ same run on the synthetic corpus (``benchmarks/corpus.py``, generated when missi
 
     python -m benchmarks.scale [--sizes 1000,10000] [--corpus DIR] [--work DIR] [--json FILE]
                                [--seconds 3] [--timeout 60] [--quick]
+    python -m benchmarks.scale --sizes 1000,10000 --queries NAME,NAME   # again, on its stores
 
 ``--quick`` (the CI smoke) runs at the sizes given with short measurements and fewer queries.
 """
@@ -193,8 +194,11 @@ def _run_query(args: tuple[str, str, int]) -> list[float]:
     return times
 
 
-def queries(store: Path, repeats: int, timeout: float, quick: bool) -> dict[str, dict[str, Any]]:
-    """p50/p99 (ms) of each named query, audit rule and page query; 'timeout' past ``timeout``."""
+def queries(
+    store: Path, repeats: int, timeout: float, quick: bool, only: set[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """p50/p99 (ms) of each named query, audit rule and page query (those in ``only``, when
+    given); 'timeout' past ``timeout``."""
     selective = _selective_values(store)
     found: dict[str, dict[str, Any]] = {}
     named = {
@@ -203,6 +207,11 @@ def queries(store: Path, repeats: int, timeout: float, quick: bool) -> dict[str,
     }
     if quick:
         named = dict(list(named.items())[::6])
+    if only is not None:
+        unknown = only - set(named)
+        if unknown:
+            raise SystemExit(f"no named query {sorted(unknown)[0]!r}")
+        named = {name: query for name, query in named.items() if name in only}
     context = multiprocessing.get_context("spawn")
     for name, query in named.items():
         values = {k: v for k, v in selective.items() if k in {p.name for p in query.parameters}}
@@ -371,8 +380,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="Per endpoint cell.")
     parser.add_argument("--timeout", type=float, default=60.0, help="Per query.")
     parser.add_argument("--quick", action="store_true", help="The CI smoke: short and partial.")
+    parser.add_argument(
+        "--queries",
+        help="Only time these named queries (comma-separated) on the stores an earlier run "
+        "left in --work: a table of p50 per size.",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.queries:
+        return queries_only(sizes, args)
     results = []
     for size in sizes:
         results.append(measure(size, args))
@@ -383,6 +399,31 @@ def main(argv: list[str] | None = None) -> int:
     print(report(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+def queries_only(sizes: list[int], args: argparse.Namespace) -> int:
+    """Time the named queries ``--queries`` on the stores of an earlier run (after a change
+    to a query, without building again)."""
+    only = {name.strip() for name in args.queries.split(",") if name.strip()}
+    found: dict[int, dict[str, dict[str, Any]]] = {}
+    for size in sizes:
+        store = Path(args.work) / f"n{size}" / "store"
+        if not (store / "CURRENT").is_file():
+            raise SystemExit(f"no store at {store}: run the benchmark at {size} documents first")
+        print(f"[{size}] queries ({time.strftime('%H:%M:%S')})", file=sys.stderr, flush=True)
+        found[size] = queries(store, 5, args.timeout, False, only)
+    header = f"{'query':<40} | " + " | ".join(f"{f'p50 ms at {s:,}':>18}" for s in sizes)
+    lines = [header, "-" * len(header)]
+    for name in sorted(only):
+        cells = []
+        for size in sizes:
+            cell = found[size][name]
+            cells.append("timeout" if cell["status"] != "ok" else f"{cell['p50_ms']:,.1f}")
+        lines.append(f"{name:<40} | " + " | ".join(f"{c:>18}" for c in cells))
+    print("\n".join(lines))
+    if args.json:
+        Path(args.json).write_text(json.dumps(found, indent=1, default=str), encoding="utf-8")
     return 0
 
 
