@@ -21,6 +21,11 @@ same run on the synthetic corpus (``benchmarks/corpus.py``, generated when missi
     python -m benchmarks.scale [--sizes 1000,10000] [--corpus DIR] [--work DIR] [--json FILE]
                                [--seconds 3] [--timeout 60] [--quick]
     python -m benchmarks.scale --sizes 1000,10000 --queries NAME,NAME   # again, on its stores
+    python -m benchmarks.scale --sizes 10000 --steps queries,pages       # these steps again
+
+Each size's figures are saved step by step in ``{work}/n{size}/figures.json``: a step that
+fails is named in the table (the others still run), and ``--steps`` re-runs only some steps
+next to the figures saved for the others.
 
 ``--quick`` (the CI smoke) runs at the sizes given with short measurements and fewer queries.
 """
@@ -38,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -343,11 +349,17 @@ def analysis(store: Path) -> dict[str, Any]:
 
 
 def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """The figures at one corpus size. Each step's are saved in ``{work}/n{size}/figures.json``
+    as it ends; a step that fails is named (``errors``) and the others still run. With
+    ``--steps`` only those run, on the stores an earlier run left, next to its saved figures."""
     folder = corpus(size, Path(args.corpus))
     work = Path(args.work) / f"n{size}"
     work.mkdir(parents=True, exist_ok=True)
     store = work / "store"
+    saved = work / "figures.json"
     result: dict[str, Any] = {"documents": size, "step_seconds": {}}
+    if args.steps and saved.exists():
+        result = json.loads(saved.read_text(encoding="utf-8"))
     steps: list[tuple[str, Any]] = [
         ("extraction", lambda: extraction(folder, min(size, 100 if args.quick else 400))),
         ("build", lambda: build(folder, store)),
@@ -357,17 +369,27 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
         ("analysis", lambda: analysis(store)),
     ]
     for name, step in steps:
+        if args.steps and name not in args.steps:
+            continue
         print(f"[{size}] {name} ({time.strftime('%H:%M:%S')})", file=sys.stderr, flush=True)
+        result.setdefault("errors", {}).pop(name, None)
         started = time.perf_counter()
-        if name == "pages":
-            result.update(step())
+        try:
+            figures = step()
+        except Exception as error:  # named in the table; the other steps still run
+            traceback.print_exc()
+            result["errors"][name] = f"{type(error).__name__}: {error}"
         else:
-            result[name] = step()
+            if name == "pages":
+                result.update(figures)
+            else:
+                result[name] = figures
         result["step_seconds"][name] = round(time.perf_counter() - started, 1)
-        if name == "bulk_load":
+        if "seconds" in result.get("build", {}) and "seconds" in result.get("bulk_load", {}):
             result["build_vs_bulk_load"] = (
                 result["build"]["seconds"] / result["bulk_load"]["seconds"]
             )
+        saved.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
     return result
 
 
@@ -380,6 +402,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="Per endpoint cell.")
     parser.add_argument("--timeout", type=float, default=60.0, help="Per query.")
     parser.add_argument("--quick", action="store_true", help="The CI smoke: short and partial.")
+    parser.add_argument(
+        "--steps",
+        type=lambda text: set(text.split(",")),
+        help="Only run these steps (comma-separated: extraction, build, bulk_load, queries, "
+        "pages, analysis) on the stores an earlier run left in --work; the table shows them "
+        "with the figures that run saved for the others.",
+    )
     parser.add_argument(
         "--queries",
         help="Only time these named queries (comma-separated) on the stores an earlier run "

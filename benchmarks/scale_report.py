@@ -23,31 +23,37 @@ TARGETS = {
 
 
 def _rows(result: dict[str, Any]) -> dict[str, float | str | None]:
-    build, bulk = result["build"], result["bulk_load"]
-    queries = result["queries"]
+    """One column of the table; a step that failed or was not run leaves its figures empty."""
+    extraction, analysis = result.get("extraction", {}), result.get("analysis", {})
+    build, bulk = result.get("build", {}), result.get("bulk_load", {})
+    queries = result.get("queries", {})
     ok = [q for q in queries.values() if q["status"] == "ok"]
     selective = [q["p50_ms"] for q in ok if q.get("selective")]
     pages = result.get("pages_ms", {})
     endpoint = result.get("endpoint", {})
     c8 = [cell["8"]["ratio"] for cell in endpoint.values() if "8" in cell]
     c1 = [cell["1"]["ratio"] for cell in endpoint.values() if "1" in cell]
+    seconds = build.get("seconds")
     return {
         "documents": result["documents"],
-        "extraction docs/s per core": result["extraction"]["docs_per_s_1"],
-        "extraction speed-up 1 -> 2 workers": result["extraction"]["speedup_1_to_2"],
-        "build s": build["seconds"],
-        "build docs/s": result["documents"] / build["seconds"],
-        "build quads/s": build["quads_per_s"],
-        "quads": build["quads"],
-        "bulk_load s (same quads)": bulk["seconds"],
-        "build / bulk_load": result["build_vs_bulk_load"],
-        "build peak RSS MB": build["rss_mb"],
-        "bulk_load peak RSS MB": bulk["rss_mb"],
-        "N-Quads bytes per quad": bulk["bytes_per_quad"],
-        "queries run": len(queries),
-        "queries past the timeout": sum(1 for q in queries.values() if q["status"] != "ok"),
-        "queries over 10 s (p50)": sum(1 for q in ok if q["p50_ms"] > 10_000),
-        "queries over 1 s (p50)": sum(1 for q in ok if q["p50_ms"] > 1000),
+        "steps that failed": ", ".join(result.get("errors", {})) or None,
+        "extraction docs/s per core": extraction.get("docs_per_s_1"),
+        "extraction speed-up 1 -> 2 workers": extraction.get("speedup_1_to_2"),
+        "build s": seconds,
+        "build docs/s": result["documents"] / seconds if seconds else None,
+        "build quads/s": build.get("quads_per_s"),
+        "quads": build.get("quads"),
+        "bulk_load s (same quads)": bulk.get("seconds"),
+        "build / bulk_load": result.get("build_vs_bulk_load"),
+        "build peak RSS MB": build.get("rss_mb"),
+        "bulk_load peak RSS MB": bulk.get("rss_mb"),
+        "N-Quads bytes per quad": bulk.get("bytes_per_quad"),
+        "queries run": len(queries) if queries else None,
+        "queries past the timeout": (
+            sum(1 for q in queries.values() if q["status"] != "ok") if queries else None
+        ),
+        "queries over 10 s (p50)": sum(1 for q in ok if q["p50_ms"] > 10_000) if ok else None,
+        "queries over 1 s (p50)": sum(1 for q in ok if q["p50_ms"] > 1000) if ok else None,
         "selective queries p50 ms (worst)": max(selective) if selective else None,
         "all queries p50 ms (median)": _median([q["p50_ms"] for q in ok]),
         "pages warm p50 ms (worst)": max(
@@ -56,17 +62,21 @@ def _rows(result: dict[str, Any]) -> dict[str, float | str | None]:
         "pages first request ms (worst)": max(
             (p["first_ms"] for p in pages.values() if "first_ms" in p), default=None
         ),
-        "pages past the timeout": sum(1 for p in pages.values() if p.get("status") == "timeout"),
+        "pages past the timeout": (
+            sum(1 for p in pages.values() if p.get("status") == "timeout") if pages else None
+        ),
         "endpoint c=1 perfkg/oxigraph (worst)": min(c1) if c1 else None,
         "endpoint c=8 perfkg/oxigraph (worst)": min(c8) if c8 else None,
-        "endpoint queries not compared (answers differ)": sum(
-            1 for cell in endpoint.values() if cell.get("disagree")
+        "endpoint queries not compared (answers differ or none in 60 s)": (
+            sum(1 for cell in endpoint.values() if cell.get("disagree") or cell.get("unanswered"))
+            if endpoint
+            else None
         ),
-        "network fetch s": result["analysis"].get("network_fetch_s"),
-        "network co-occurrence + metrics s": result["analysis"].get("network_cooccurrence_s"),
-        "audit per document in the build ms": result["extraction"].get("audit_ms_per_doc"),
-        "stored findings read s": result["analysis"].get("audit_read_s"),
-        "stored findings": result["analysis"].get("audit_findings"),
+        "network fetch s": analysis.get("network_fetch_s"),
+        "network co-occurrence + metrics s": analysis.get("network_cooccurrence_s"),
+        "audit per document in the build ms": extraction.get("audit_ms_per_doc"),
+        "stored findings read s": analysis.get("audit_read_s"),
+        "stored findings": analysis.get("audit_findings"),
         **{
             f"benchmark step {step} s": seconds
             for step, seconds in result.get("step_seconds", {}).items()
@@ -105,8 +115,9 @@ def report(results: list[dict[str, Any]]) -> str:
     header = f"{'figure':<{width}} | " + " | ".join(f"{r['documents']:>12,}" for r in rows)
     header += " | growth   | target at the last size"
     lines = [header, "-" * len(header)]
+    names += [name for row in rows[1:] for name in row if name not in names]
     for name in names:
-        values = [row[name] for row in rows]
+        values = [row.get(name) for row in rows]
         first, last = values[0], values[-1]
         growth = ""
         if isinstance(first, int | float) and isinstance(last, int | float) and first:
@@ -118,9 +129,12 @@ def report(results: list[dict[str, Any]]) -> str:
         )
     slow = [
         f"{name} {q['p50_ms']:,.0f} ms"
-        for name, q in results[-1]["queries"].items()
+        for name, q in results[-1].get("queries", {}).items()
         if q["status"] == "ok" and q["p50_ms"] > 1000
-    ] + [name for name, q in results[-1]["queries"].items() if q["status"] != "ok"]
+    ] + [name for name, q in results[-1].get("queries", {}).items() if q["status"] != "ok"]
     if slow:
         lines.append(f"\nslowest queries at {results[-1]['documents']:,}: " + "; ".join(slow))
+    for result in results:
+        for step, error in result.get("errors", {}).items():
+            lines.append(f"\n{result['documents']:,} documents, step {step} failed: {error}")
     return "\n".join(lines)
