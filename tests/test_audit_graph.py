@@ -8,10 +8,13 @@ whose expected findings tests/test_audit.py lists, and on the sample documents b
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
+from graphbuild.analysis import audit_graph
 from graphbuild.analysis.audit import run_audit
 from graphbuild.analysis.audit_graph import audit_graph_iri, document_findings, record
 from graphbuild.graph.build import build
@@ -75,3 +78,31 @@ def test_the_build_keeps_each_documents_findings_in_its_graph() -> None:
         again = build([one], store, base, force=True, check=document_findings, finishing=[record])
         assert not again.failed
         assert _stored(store) == stored
+
+
+def test_the_worker_audits_in_a_fresh_store_every_few_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Oxigraph's in-memory store keeps every quad it removed: one store reused for every
+    document grew slower with each (a 10,000-document build took hours). A worker audits at
+    most AUDITOR_DOCUMENTS documents in one store, and a document's findings do not depend on
+    the store it was audited in."""
+    monkeypatch.setattr(audit_graph, "AUDITOR_DOCUMENTS", 2)
+    monkeypatch.setattr(audit_graph, "_auditors", {})
+    whole = fixture_store()
+    documents = []
+    for name in whole.graph_names():
+        if not name.endswith("/ontology"):
+            out = io.BytesIO()
+            whole.export(out, "application/n-quads", name)
+            documents.append((name, out.getvalue()))
+    assert len(documents) >= 2
+    first = [document_findings(data, name, BASE) for name, data in documents]
+    assert any(count for _, count in first)
+    stores, again = [], []
+    for name, data in documents * 3:
+        again.append(document_findings(data, name, BASE))
+        stores.append(audit_graph._auditors[BASE][0])  # kept alive: ids stay distinct
+    assert again == first * 3
+    per_store = Counter(id(store) for store in stores)
+    assert max(per_store.values()) <= 2 and len(per_store) >= len(stores) // 2
