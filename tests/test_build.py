@@ -137,6 +137,23 @@ def test_build_writes_one_graph_per_document_and_the_shared_graphs(built: Store)
     assert same(built, ontology, ontology_graph(BASE))
 
 
+def test_each_fact_about_a_document_is_stated_in_one_graph(built: Store) -> None:
+    """The build graph names the documents it used but does not repeat their identifiers: the
+    union of the graphs would meet each document twice, doubling every join through it."""
+    rows = built.select(
+        "SELECT ?doc ?graph WHERE { GRAPH ?graph { ?doc <http://purl.org/dc/terms/identifier> "
+        "?name } }"
+    )
+    documents = sorted(p.name for p in SAMPLES.glob("*.txt"))
+    graphs: dict[str, list[str]] = {}
+    for row in rows:
+        if str(row["doc"]).startswith(f"{BASE}id/document/"):  # projects have codes too
+            graphs.setdefault(str(row["doc"]), []).append(str(row["graph"]))
+    assert graphs == {
+        iris.document_iri(name, BASE): [iris.graph_iri(name, BASE)] for name in documents
+    }
+
+
 @pytest.mark.parametrize("kind", ["projects", "targets", "diagnostics"])
 def test_sparql_counts_per_document_equal_extract(
     built: Store, extract_counts: dict[str, Counter[str]], kind: str
