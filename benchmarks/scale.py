@@ -256,8 +256,9 @@ def _selective_values(store: Path) -> dict[str, object]:
                 "PREFIX prov: <http://www.w3.org/ns/prov#> "
                 "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
                 "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                "SELECT ?project ?name ?docId ?dept WHERE { ?project a pk:Project ; rdfs:label ?name ; "
-                "prov:wasDerivedFrom ?doc . ?doc dcterms:identifier ?docId ; dcterms:publisher/skos:prefLabel ?dept } LIMIT 1",
+                "SELECT ?project ?name ?docId ?publisher ?dept WHERE { ?project a pk:Project ; "
+                "rdfs:label ?name ; prov:wasDerivedFrom ?doc . ?doc dcterms:identifier ?docId ; "
+                "dcterms:publisher ?publisher . ?publisher skos:prefLabel ?dept } LIMIT 1",
                 use_default_graph_as_union=True,
             )
         )
@@ -267,6 +268,7 @@ def _selective_values(store: Path) -> dict[str, object]:
         "project_contains": row["name"].value,
         "document_contains": row["docId"].value,
         "department_contains": row["dept"].value,
+        "department_iri": row["publisher"],
         "entity": row["project"],
         "uri_space": f"{BASE}id/",
     }

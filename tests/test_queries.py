@@ -786,6 +786,19 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[str] | None, list[Row]]]] = 
     ],
 }
 
+_YI = "<http://example.org/kg/id/department/yi>"  # 乙部门 in tests/data/queries/fixture.trig
+EXPECTED["targets_of_department"] += [
+    # one department by its IRI (a lookup): the rows of its name, 乙部门
+    ({"department_iri": _YI}, None, EXPECTED["targets_of_department"][0][2]),
+    (
+        {"department_iri": _YI, "department_contains": "乙部门"},
+        None,
+        EXPECTED["targets_of_department"][0][2],
+    ),
+    # the IRI and a name that is not its own: both must hold
+    ({"department_iri": _YI, "department_contains": "甲"}, None, []),
+]
+
 CASES = [
     pytest.param(name, params, columns, rows, id=f"{name}-{i}")
     for name, cases in EXPECTED.items()
