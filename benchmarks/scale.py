@@ -106,8 +106,11 @@ def timed_process(command: list[str], env: dict[str, str] | None = None) -> dict
 
 
 def extraction(folder: Path, documents: int) -> dict[str, Any]:
-    """Documents/s extracting and mapping on one core (warm), and with 1 and 2 workers."""
-    paths = expand([folder])[:documents]
+    """Documents/s extracting and mapping on one core (warm), and with 1 and 2 workers, over
+    the corpus's last ``documents`` documents: the corpora share their first documents, and
+    read again by the same process (the sizes run one after the other) they went 30% faster
+    from its caches."""
+    paths = expand([folder])[-documents:]
     jobs = [(path, "") for path in paths]
     for _ in _prepared(jobs[:50], BASE, 1, document_nquads, _extract()):
         pass  # warm the caches, as a long build has them
@@ -256,7 +259,7 @@ def _selective_values(store: Path) -> dict[str, object]:
                 "PREFIX prov: <http://www.w3.org/ns/prov#> "
                 "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
                 "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                "SELECT ?project ?name ?docId ?publisher ?dept WHERE { ?project a pk:Project ; "
+                "SELECT ?project ?name ?doc ?docId ?publisher ?dept WHERE { ?project a pk:Project ; "
                 "rdfs:label ?name ; prov:wasDerivedFrom ?doc . ?doc dcterms:identifier ?docId ; "
                 "dcterms:publisher ?publisher . ?publisher skos:prefLabel ?dept } LIMIT 1",
                 use_default_graph_as_union=True,
@@ -269,6 +272,7 @@ def _selective_values(store: Path) -> dict[str, object]:
         "document_contains": row["docId"].value,
         "department_contains": row["dept"].value,
         "department_iri": row["publisher"],
+        "document_iri": row["doc"],
         "entity": row["project"],
         "uri_space": f"{BASE}id/",
     }

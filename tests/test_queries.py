@@ -687,6 +687,20 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[str] | None, list[Row]]]] = 
         ),
         ({"severity": "warning"}, ["document", "line"], [("b.txt", "30")]),
         ({"document_contains": "a."}, ["document", "line"], [("a.txt", "60")]),
+        # one document by its IRI (a lookup), alone and with a name that must also hold
+        (
+            {"document_iri": "<http://example.org/kg/id/document/b.txt>"},
+            ["document", "line"],
+            [("b.txt", "30")],
+        ),
+        (
+            {
+                "document_iri": "<http://example.org/kg/id/document/b.txt>",
+                "document_contains": "a.",
+            },
+            ["document", "line"],
+            [],
+        ),
     ],
     "targets_by_level2": [
         (
