@@ -100,10 +100,11 @@ def _titles() -> dict[str, str]:
 
 AUDITOR_DOCUMENTS = 32
 """Documents audited in one in-memory store before the worker makes a fresh one. Oxigraph's
-in-memory store keeps every quad it ever held in its indexes (a removed one as a past version),
-so a store reused for every document grew slower and larger with each: a build of 10,000
-documents took 107 minutes instead of about 17, its workers 1.7 GB each. A fresh store per
-document would cost its ontology load (~5 ms) every time."""
+in-memory store (pyoxigraph 0.5) does not give back what a removed graph held: loading and
+removing one document after another, each query got slower and the process larger. With one
+store for every document a build of 10,000 documents took 107 minutes (13.4 with this), its
+workers at 1.7 GB each a third of the way through. A fresh store per document would cost its
+ontology load (~5 ms) every time."""
 
 _auditors: dict[str, tuple[OxigraphStore, int]] = {}
 """This process's auditing store per base, with the documents audited in it so far."""
