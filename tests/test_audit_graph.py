@@ -84,7 +84,7 @@ def test_the_worker_audits_in_a_fresh_store_every_few_documents(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Oxigraph's in-memory store keeps every quad it removed: one store reused for every
-    document grew slower with each (a 10,000-document build took hours). A worker audits at
+    document grew slower with each (a 10,000-document build took 107 minutes). A worker audits at
     most AUDITOR_DOCUMENTS documents in one store, and a document's findings do not depend on
     the store it was audited in."""
     monkeypatch.setattr(audit_graph, "AUDITOR_DOCUMENTS", 2)
