@@ -904,3 +904,20 @@ def test_rdflib_store_gives_the_same_rows() -> None:
         load_fixture(oxigraph)
         for name in ("count_targets_by_document", "final_accounts_score_check"):
             assert run_query(memory, name).rows == run_query(oxigraph, name).rows, name
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter"),
+    [("targets_of_department", "department_iri"), ("diagnostics_of_document", "document_iri")],
+)
+@pytest.mark.parametrize(
+    "value",
+    ["<http://a/> } SERVICE <http://b/> { ?s ?p ?o", "http://a/> . ?x ?y ?z", "no IRI"],
+)
+def test_an_iri_parameter_takes_one_iri_and_nothing_else(
+    name: str, parameter: str, value: str
+) -> None:
+    """The entity parameters are bound as IRIs: text that would close the term and add
+    patterns (or a SERVICE call) is refused, never spliced into the query."""
+    with pytest.raises(QueryError, match="takes an absolute IRI"):
+        named_query(name).bind({parameter: value})
