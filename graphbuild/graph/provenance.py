@@ -60,11 +60,10 @@ def build_graph(
     """The graph ``{base}graph/build`` describing one build run as a ``prov:Activity``.
 
     The run used each input document (with its SHA-256) and generated its named graph; it was
-    associated with the perfkg software agent of the installed version. The document's
-    ``dcterms:identifier`` is stated in its own graph only: repeated here, every query over the
-    union of the graphs met each document twice. The run's IRI is
+    associated with the perfkg software agent of the installed version. The run's IRI is
     derived from its start time and its inputs, so describing the same run twice gives the
-    same graph.
+    same graph. A document's ``dcterms:identifier`` is stated in its own graph only: repeated
+    here, every query over the union of the graphs met each document twice.
     """
     base = iris.resolve_base(base)
     items = [
